@@ -1,0 +1,376 @@
+package securenn.kernels.panama;
+
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorSpecies;
+import securenn.kernels.Gemm;
+import securenn.kernels.Ring;
+import securenn.kernels.Transpose;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Mod-2^64 GEMM with the Vector API, in the outer-product form that keeps the 64-bit multiplier busy.
+ *
+ * <p>Why this shape: a lane-wise 64-bit multiply ({@code vpmullq}) is the bottleneck, so the kernel must issue one
+ * per cycle-and-a-half without waiting on loads or cross-lane reductions. B is packed into k-major panels of
+ * {@code NR = 3·lanes} columns (zero-padded, fixed stride: sequential loads, no masks) and A into panels of
+ * {@code MR = 4} rows; the 4×3-vector micro-kernel broadcasts one element of A against three vectors of B and keeps
+ * twelve accumulators in registers for the whole k loop, storing its tile of C once. Twelve accumulators (and no
+ * masked operations) keep the method small enough for C1 to compile it, so it reliably reaches C2.
+ *
+ * <p>Edges are handled outside the micro-kernel: leftover rows use a 1×3-vector kernel, and a partial last panel
+ * is computed into a scratch tile whose valid part is copied out. Thin products (m &lt; 4, B not transposed, such
+ * as one image through a fully-connected layer) skip packing and stream B's rows directly.
+ */
+final class VectorGemm implements Gemm
+{
+    private static final VectorSpecies<Long> S = LongVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int MR = 4;
+    private static final int NR = 3 * L;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    @Override
+    public void multiply(
+        final MemorySegment a, final Transpose ta, final MemorySegment b, final Transpose tb, final MemorySegment c,
+        final int m, final int k, final int n, final boolean accumulate, final int threads)
+    {
+        Gemm.check(a, ta, b, tb, c, m, k, n, threads);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+        if (k == 0)
+        {
+            if (!accumulate)
+            {
+                c.asSlice(0, (long)m * n * Long.BYTES).fill((byte)0);
+            }
+            return;
+        }
+        if (m < MR && tb == Transpose.NO)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                thinRow(a, ta, b, c, i, m, k, n, accumulate);
+            }
+            return;
+        }
+        final int panels = (n + NR - 1) / NR;
+        final long[] packedB = SCRATCH.get().packB((long)panels * k * NR);
+        packB(b, tb, k, n, packedB);
+        final int rowBlocks = (m + MR - 1) / MR;
+        final int workers = Math.min(threads, Math.max(rowBlocks, panels));
+        if (workers <= 1)
+        {
+            blockRange(a, ta, packedB, c, m, k, n, accumulate, 0, rowBlocks, 0, panels);
+            return;
+        }
+        parallel(a, ta, packedB, c, m, k, n, accumulate, rowBlocks, panels, workers);
+    }
+
+    private static void parallel(
+        final MemorySegment a, final Transpose ta, final long[] packedB, final MemorySegment c,
+        final int m, final int k, final int n, final boolean accumulate, final int rowBlocks, final int panels,
+        final int workers)
+    {
+        final boolean byRows = rowBlocks >= panels;
+        final int units = byRows ? rowBlocks : panels;
+        final CompletableFuture<?>[] pending = new CompletableFuture<?>[workers - 1];
+        for (int w = 1; w < workers; w++)
+        {
+            final int from = (int)((long)units * w / workers);
+            final int to = (int)((long)units * (w + 1) / workers);
+            pending[w - 1] = CompletableFuture.runAsync(() -> run(a, ta, packedB, c, m, k, n, accumulate,
+                byRows, from, to, rowBlocks, panels), KernelThreads.pool(workers - 1));
+        }
+        run(a, ta, packedB, c, m, k, n, accumulate, byRows, 0, units / workers, rowBlocks, panels);
+        CompletableFuture.allOf(pending).join();
+    }
+
+    private static void run(
+        final MemorySegment a, final Transpose ta, final long[] packedB, final MemorySegment c,
+        final int m, final int k, final int n, final boolean accumulate, final boolean byRows, final int from,
+        final int to, final int rowBlocks, final int panels)
+    {
+        if (byRows)
+        {
+            blockRange(a, ta, packedB, c, m, k, n, accumulate, from, to, 0, panels);
+        }
+        else
+        {
+            blockRange(a, ta, packedB, c, m, k, n, accumulate, 0, rowBlocks, from, to);
+        }
+    }
+
+    /** Computes the C tiles of row blocks [rb0, rb1) × panels [p0, p1). */
+    private static void blockRange(
+        final MemorySegment a, final Transpose ta, final long[] packedB, final MemorySegment c,
+        final int m, final int k, final int n, final boolean accumulate,
+        final int rb0, final int rb1, final int p0, final int p1)
+    {
+        final Scratch scratch = SCRATCH.get();
+        final long[] packedA = scratch.packA((long)MR * k);
+        final long[] tile = scratch.tile;
+        for (int rb = rb0; rb < rb1; rb++)
+        {
+            final int i0 = rb * MR;
+            final int rows = Math.min(MR, m - i0);
+            packA(a, ta, m, k, i0, rows, packedA);
+            for (int p = p0; p < p1; p++)
+            {
+                final int j0 = p * NR;
+                final int cols = Math.min(NR, n - j0);
+                final int bOff = p * k * NR;
+                if (rows == MR && cols == NR)
+                {
+                    kernel4x3(packedA, packedB, bOff, k, c, (long)i0 * n + j0, n, accumulate);
+                }
+                else
+                {
+                    edgeTile(packedA, packedB, bOff, k, rows, tile);
+                    storeTile(tile, c, i0, j0, rows, cols, n, accumulate);
+                }
+            }
+        }
+    }
+
+    /** The 4×NR micro-kernel: twelve accumulators, one broadcast of A against three vectors of B per step. */
+    private static void kernel4x3(
+        final long[] pa, final long[] pb, final int bStart, final int k, final MemorySegment c, final long cIndex,
+        final int ldc, final boolean accumulate)
+    {
+        LongVector c00 = LongVector.zero(S), c01 = LongVector.zero(S), c02 = LongVector.zero(S);
+        LongVector c10 = LongVector.zero(S), c11 = LongVector.zero(S), c12 = LongVector.zero(S);
+        LongVector c20 = LongVector.zero(S), c21 = LongVector.zero(S), c22 = LongVector.zero(S);
+        LongVector c30 = LongVector.zero(S), c31 = LongVector.zero(S), c32 = LongVector.zero(S);
+        int bo = bStart;
+        int ao = 0;
+        for (int p = 0; p < k; p++, bo += NR, ao += MR)
+        {
+            final LongVector b0 = LongVector.fromArray(S, pb, bo);
+            final LongVector b1 = LongVector.fromArray(S, pb, bo + L);
+            final LongVector b2 = LongVector.fromArray(S, pb, bo + 2 * L);
+            LongVector av = LongVector.broadcast(S, pa[ao]);
+            c00 = av.mul(b0).add(c00);
+            c01 = av.mul(b1).add(c01);
+            c02 = av.mul(b2).add(c02);
+            av = LongVector.broadcast(S, pa[ao + 1]);
+            c10 = av.mul(b0).add(c10);
+            c11 = av.mul(b1).add(c11);
+            c12 = av.mul(b2).add(c12);
+            av = LongVector.broadcast(S, pa[ao + 2]);
+            c20 = av.mul(b0).add(c20);
+            c21 = av.mul(b1).add(c21);
+            c22 = av.mul(b2).add(c22);
+            av = LongVector.broadcast(S, pa[ao + 3]);
+            c30 = av.mul(b0).add(c30);
+            c31 = av.mul(b1).add(c31);
+            c32 = av.mul(b2).add(c32);
+        }
+        final long row = (long)ldc * Long.BYTES;
+        final long base = cIndex * Long.BYTES;
+        storeRow(c, base, c00, c01, c02, accumulate);
+        storeRow(c, base + row, c10, c11, c12, accumulate);
+        storeRow(c, base + 2 * row, c20, c21, c22, accumulate);
+        storeRow(c, base + 3 * row, c30, c31, c32, accumulate);
+    }
+
+    private static void storeRow(
+        final MemorySegment c, final long offset, final LongVector v0, final LongVector v1, final LongVector v2,
+        final boolean accumulate)
+    {
+        final long w = (long)L * Long.BYTES;
+        if (accumulate)
+        {
+            v0.add(LongVector.fromMemorySegment(S, c, offset, LE)).intoMemorySegment(c, offset, LE);
+            v1.add(LongVector.fromMemorySegment(S, c, offset + w, LE)).intoMemorySegment(c, offset + w, LE);
+            v2.add(LongVector.fromMemorySegment(S, c, offset + 2 * w, LE)).intoMemorySegment(c, offset + 2 * w, LE);
+        }
+        else
+        {
+            v0.intoMemorySegment(c, offset, LE);
+            v1.intoMemorySegment(c, offset + w, LE);
+            v2.intoMemorySegment(c, offset + 2 * w, LE);
+        }
+    }
+
+    /** A partial tile: each valid row through the 1×NR kernel into {@code tile} (MR rows of NR). */
+    private static void edgeTile(final long[] pa, final long[] pb, final int bStart, final int k, final int rows,
+        final long[] tile)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            LongVector c0 = LongVector.zero(S), c1 = LongVector.zero(S), c2 = LongVector.zero(S);
+            int bo = bStart;
+            for (int p = 0, ao = r; p < k; p++, bo += NR, ao += MR)
+            {
+                final LongVector av = LongVector.broadcast(S, pa[ao]);
+                c0 = av.mul(LongVector.fromArray(S, pb, bo)).add(c0);
+                c1 = av.mul(LongVector.fromArray(S, pb, bo + L)).add(c1);
+                c2 = av.mul(LongVector.fromArray(S, pb, bo + 2 * L)).add(c2);
+            }
+            c0.intoArray(tile, r * NR);
+            c1.intoArray(tile, r * NR + L);
+            c2.intoArray(tile, r * NR + 2 * L);
+        }
+    }
+
+    private static void storeTile(final long[] tile, final MemorySegment c, final int i0, final int j0, final int rows,
+        final int cols, final int n, final boolean accumulate)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            final long base = (long)(i0 + r) * n + j0;
+            for (int j = 0; j < cols; j++)
+            {
+                final long v = tile[r * NR + j];
+                c.setAtIndex(Ring.LONG, base + j, accumulate ? c.getAtIndex(Ring.LONG, base + j) + v : v);
+            }
+        }
+    }
+
+    /** Packs B (k×n logical) into ⌈n/NR⌉ panels of k rows × NR columns, zero-padded. */
+    private static void packB(final MemorySegment b, final Transpose tb, final int k, final int n, final long[] out)
+    {
+        final int panels = (n + NR - 1) / NR;
+        for (int p = 0; p < panels; p++)
+        {
+            final int j0 = p * NR;
+            final int cols = Math.min(NR, n - j0);
+            final int panel = p * k * NR;
+            if (tb == Transpose.NO)
+            {
+                for (int r = 0; r < k; r++)
+                {
+                    MemorySegment.copy(b, Ring.LONG, ((long)r * n + j0) * Long.BYTES, out, panel + r * NR, cols);
+                    if (cols < NR)
+                    {
+                        java.util.Arrays.fill(out, panel + r * NR + cols, panel + (r + 1) * NR, 0L);
+                    }
+                }
+            }
+            else
+            {
+                for (int r = 0; r < k; r++)
+                {
+                    final int dst = panel + r * NR;
+                    for (int j = 0; j < cols; j++)
+                    {
+                        out[dst + j] = b.getAtIndex(Ring.LONG, (long)(j0 + j) * k + r);
+                    }
+                    if (cols < NR)
+                    {
+                        java.util.Arrays.fill(out, dst + cols, dst + NR, 0L);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs rows [i0, i0 + rows) of A (m×k logical) k-major: out[p·MR + r] = A(i0 + r, p). */
+    private static void packA(final MemorySegment a, final Transpose ta, final int m, final int k, final int i0,
+        final int rows, final long[] out)
+    {
+        if (ta == Transpose.YES)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                MemorySegment.copy(a, Ring.LONG, ((long)p * m + i0) * Long.BYTES, out, p * MR, rows);
+            }
+        }
+        else
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                final long rowStart = (long)(i0 + r) * k;
+                for (int p = 0; p < k; p++)
+                {
+                    out[p * MR + r] = a.getAtIndex(Ring.LONG, rowStart + p);
+                }
+            }
+        }
+    }
+
+    /** One row of C without packing: C[i,:] (+)= Σ_p A(i,p)·B[p,:], streaming the rows of B. */
+    private static void thinRow(final MemorySegment a, final Transpose ta, final MemorySegment b, final MemorySegment c,
+        final int i, final int m, final int k, final int n, final boolean accumulate)
+    {
+        final long cBase = (long)i * n * Long.BYTES;
+        final long vb = (long)L * Long.BYTES;
+        int j = 0;
+        for (; j + NR <= n; j += NR)
+        {
+            LongVector c0 = LongVector.zero(S), c1 = LongVector.zero(S), c2 = LongVector.zero(S);
+            for (int p = 0; p < k; p++)
+            {
+                final LongVector av = LongVector.broadcast(S, aAt(a, ta, i, p, m, k));
+                final long off = ((long)p * n + j) * Long.BYTES;
+                c0 = av.mul(LongVector.fromMemorySegment(S, b, off, LE)).add(c0);
+                c1 = av.mul(LongVector.fromMemorySegment(S, b, off + vb, LE)).add(c1);
+                c2 = av.mul(LongVector.fromMemorySegment(S, b, off + 2 * vb, LE)).add(c2);
+            }
+            storeRow(c, cBase + (long)j * Long.BYTES, c0, c1, c2, accumulate);
+        }
+        for (; j + L <= n; j += L)
+        {
+            LongVector c0 = LongVector.zero(S);
+            for (int p = 0; p < k; p++)
+            {
+                final LongVector av = LongVector.broadcast(S, aAt(a, ta, i, p, m, k));
+                c0 = av.mul(LongVector.fromMemorySegment(S, b, ((long)p * n + j) * Long.BYTES, LE)).add(c0);
+            }
+            final long off = cBase + (long)j * Long.BYTES;
+            if (accumulate)
+            {
+                c0 = c0.add(LongVector.fromMemorySegment(S, c, off, LE));
+            }
+            c0.intoMemorySegment(c, off, LE);
+        }
+        for (; j < n; j++)
+        {
+            long sum = 0;
+            for (int p = 0; p < k; p++)
+            {
+                sum += aAt(a, ta, i, p, m, k) * b.getAtIndex(Ring.LONG, (long)p * n + j);
+            }
+            final long idx = (long)i * n + j;
+            c.setAtIndex(Ring.LONG, idx, accumulate ? c.getAtIndex(Ring.LONG, idx) + sum : sum);
+        }
+    }
+
+    private static long aAt(final MemorySegment a, final Transpose ta, final int i, final int p, final int m, final int k)
+    {
+        return a.getAtIndex(Ring.LONG, ta == Transpose.YES ? (long)p * m + i : (long)i * k + p);
+    }
+
+    /** Per-thread packing buffers, grown on demand and reused: the steady state allocates nothing. */
+    private static final class Scratch
+    {
+        final long[] tile = new long[MR * NR];
+        long[] a = new long[0];
+        long[] b = new long[0];
+
+        long[] packA(final long size)
+        {
+            if (a.length < size)
+            {
+                a = new long[Math.toIntExact(size)];
+            }
+            return a;
+        }
+
+        long[] packB(final long size)
+        {
+            if (b.length < size)
+            {
+                b = new long[Math.toIntExact(size)];
+            }
+            return b;
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package securenn.kernels.panama;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import securenn.kernels.Ring;
+import securenn.kernels.ZpOps;
+import securenn.kernels.scalar.ScalarZpOps;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * Z_67 arithmetic on byte lanes. Values stay reduced in [0, 67) so a sum fits an unsigned byte and a difference a
+ * signed one; one compare and a masked add/sub reduces. Products widen to shorts and reduce without division:
+ * {@code x = 256h + l ≡ 55h + l}, then {@code y = 64q + r ≡ r − 3q} (mod 67), then one conditional +67.
+ *
+ * <p>PrivateCompare's vector takes one comparison per 512-bit byte vector — its 64 lanes are exactly the 64 bit
+ * positions — so the suffix sum Σ_{k&gt;i} w[k] is an in-register scan of six shifted adds. On machines without
+ * 64 byte lanes the ops that need whole groups use the scalar twin.
+ */
+final class VectorZpOps implements ZpOps
+{
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> SH = ShortVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> B_HALF = VectorSpecies.of(byte.class, VectorShape.forBitSize(SH.length() * 8));
+    private static final boolean GROUP_LANES = B.length() == Ring.BITS;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final byte P = (byte)Ring.P;
+    private static final ByteVector ZERO = ByteVector.zero(B);
+
+    private final ScalarZpOps scalar = new ScalarZpOps();
+
+    @Override
+    public void add(final MemorySegment a, final MemorySegment b, final MemorySegment out, final long n)
+    {
+        ZpOps.check("zp add", a, b, out, n);
+        final long bound = B.loopBound(n);
+        long i = 0;
+        for (; i < bound; i += B.length())
+        {
+            addMod(ByteVector.fromMemorySegment(B, a, i, LE), ByteVector.fromMemorySegment(B, b, i, LE))
+                .intoMemorySegment(out, i, LE);
+        }
+        for (; i < n; i++)
+        {
+            out.set(Ring.BYTE, i, (byte)ZpOps.add(a.get(Ring.BYTE, i), b.get(Ring.BYTE, i)));
+        }
+    }
+
+    @Override
+    public void sub(final MemorySegment a, final MemorySegment b, final MemorySegment out, final long n)
+    {
+        ZpOps.check("zp sub", a, b, out, n);
+        final long bound = B.loopBound(n);
+        long i = 0;
+        for (; i < bound; i += B.length())
+        {
+            subMod(ByteVector.fromMemorySegment(B, a, i, LE), ByteVector.fromMemorySegment(B, b, i, LE))
+                .intoMemorySegment(out, i, LE);
+        }
+        for (; i < n; i++)
+        {
+            out.set(Ring.BYTE, i, (byte)ZpOps.sub(a.get(Ring.BYTE, i), b.get(Ring.BYTE, i)));
+        }
+    }
+
+    @Override
+    public void mul(final MemorySegment a, final MemorySegment b, final MemorySegment out, final long n)
+    {
+        ZpOps.check("zp mul", a, b, out, n);
+        final int lanes = SH.length();
+        final long bound = n - n % lanes;
+        long i = 0;
+        for (; i < bound; i += lanes)
+        {
+            final ShortVector x = widen(a, i).mul(widen(b, i));
+            final ShortVector y = x.lanewise(VectorOperators.LSHR, 8).mul((short)55).add(x.and((short)0xFF));
+            ShortVector z = y.and((short)63).sub(y.lanewise(VectorOperators.LSHR, 6).mul((short)3));
+            z = z.add((short)Ring.P, z.compare(VectorOperators.LT, (short)0));
+            z.convertShape(VectorOperators.S2B, B_HALF, 0).reinterpretAsBytes().intoMemorySegment(out, i, LE);
+        }
+        for (; i < n; i++)
+        {
+            out.set(Ring.BYTE, i, (byte)(a.get(Ring.BYTE, i) * b.get(Ring.BYTE, i) % Ring.P));
+        }
+    }
+
+    private static ShortVector widen(final MemorySegment s, final long offset)
+    {
+        return (ShortVector)ByteVector.fromMemorySegment(B_HALF, s, offset, LE).convertShape(VectorOperators.B2S, SH, 0);
+    }
+
+    @Override
+    public void privateCompareVector(final MemorySegment xBits, final MemorySegment comparand, final MemorySegment beta,
+        final int party, final MemorySegment out, final long n)
+    {
+        if (!GROUP_LANES)
+        {
+            scalar.privateCompareVector(xBits, comparand, beta, party, out, n);
+            return;
+        }
+        ZpOps.checkCompare(xBits, comparand, beta, party, out, n);
+        final ByteVector j = ByteVector.broadcast(B, (byte)party);
+        for (long e = 0; e < n; e++)
+        {
+            final long base = e * Ring.BITS;
+            final ByteVector x = ByteVector.fromMemorySegment(B, xBits, base, LE);
+            final VectorMask<Byte> t = VectorMask.fromLong(B, comparand.getAtIndex(Ring.LONG, e));
+            ByteVector d = subMod(ZERO.blend(j, t), x);                 // j·t[i] − x[i]
+            if (beta.get(Ring.BYTE, e) != 0)
+            {
+                d = subMod(ZERO, d);
+            }
+            final ByteVector w = x.blend(subMod(j, x), t);              // share of x[i] ⊕ t[i]
+            ByteVector s = w.slice(1, ZERO);                            // lane i ← w[i + 1]
+            s = addMod(s, s.slice(1, ZERO));
+            s = addMod(s, s.slice(2, ZERO));
+            s = addMod(s, s.slice(4, ZERO));
+            s = addMod(s, s.slice(8, ZERO));
+            s = addMod(s, s.slice(16, ZERO));
+            s = addMod(s, s.slice(32, ZERO));                           // lane i = Σ_{k>i} w[k]
+            addMod(addMod(d, j), s).intoMemorySegment(out, base, LE);
+        }
+    }
+
+    @Override
+    public void containsZero(final MemorySegment d, final MemorySegment out, final long n)
+    {
+        if (!GROUP_LANES)
+        {
+            scalar.containsZero(d, out, n);
+            return;
+        }
+        ZpOps.check("containsZero", out, null, out, n);
+        ZpOps.check("containsZero", d, null, d, Math.multiplyExact(n, Ring.BITS));
+        for (long e = 0; e < n; e++)
+        {
+            final boolean zero = ByteVector.fromMemorySegment(B, d, e * Ring.BITS, LE).compare(VectorOperators.EQ, 0).anyTrue();
+            out.set(Ring.BYTE, e, (byte)(zero ? 1 : 0));
+        }
+    }
+
+    @Override
+    public void permuteGroups(final MemorySegment in, final MemorySegment perm, final MemorySegment out, final long n)
+    {
+        if (!GROUP_LANES)
+        {
+            scalar.permuteGroups(in, perm, out, n);
+            return;
+        }
+        final long bytes = Math.multiplyExact(n, Ring.BITS);
+        ZpOps.check("permuteGroups", in, perm, out, bytes);
+        if (bytes > 0)
+        {
+            securenn.kernels.KernelChecks.requireDisjoint("out", out.asSlice(0, bytes), "in", in.asSlice(0, bytes));
+        }
+        for (long e = 0; e < n; e++)
+        {
+            final long base = e * Ring.BITS;
+            final ByteVector idx = ByteVector.fromMemorySegment(B, perm, base, LE);
+            if (idx.compare(VectorOperators.UGE, (byte)Ring.BITS).anyTrue())
+            {
+                throw new IllegalArgumentException("perm group " + e + " holds an index outside [0, 63]");
+            }
+            idx.selectFrom(ByteVector.fromMemorySegment(B, in, base, LE)).intoMemorySegment(out, base, LE);
+        }
+    }
+
+    private static ByteVector addMod(final ByteVector a, final ByteVector b)
+    {
+        final ByteVector s = a.add(b);
+        return s.sub(P, s.compare(VectorOperators.UGE, P));
+    }
+
+    private static ByteVector subMod(final ByteVector a, final ByteVector b)
+    {
+        final ByteVector d = a.sub(b);
+        return d.add(P, d.compare(VectorOperators.LT, (byte)0));
+    }
+}
