@@ -1,0 +1,31 @@
+package securenn.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bin/securenn}: dispatches to the subcommands. */
+@Command(
+    name = "securenn",
+    mixinStandardHelpOptions = true,
+    version = "securenn 0.1.0",
+    description = {
+        "Three-party secure neural-network training and inference (SecureNN, PETS 2019).",
+        "Servers P0 and P1 hold additive shares over Z_2^64 of data and model; P2 helps and holds no shares."},
+    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main
+{
+    private Main()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        final CommandLine cli = new CommandLine(new Main());
+        if (args.length == 0)
+        {
+            cli.usage(System.out);
+            System.exit(0);
+        }
+        System.exit(cli.execute(args));
+    }
+}

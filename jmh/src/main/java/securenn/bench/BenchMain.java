@@ -1,0 +1,118 @@
+package securenn.bench;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.annotations.Mode;
+import securenn.bench.report.BenchRow;
+import securenn.bench.report.KernelReport;
+import securenn.bench.report.MachineInfo;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code bin/bench}: runs a benchmark suite with JMH and writes its report into {@code perf-reports/}. */
+public final class BenchMain
+{
+    private static final String USAGE = """
+        usage: bin/bench SUITE [--quick] [--out DIR] [--include REGEX]
+
+        Suites:
+          kernels   GEMM at the shapes of networks A-D, element-wise ring ops over 16M longs, comparison
+                    kernels, AES-CTR fill; scalar beside vector, 1 and 2 threads.
+                    Writes DIR/kernels.json and DIR/kernels.md (about 8 minutes; --quick about 3).
+
+        Options:
+          --quick          fewer and shorter JMH iterations: a smoke run, wider error bars
+          --out DIR        where reports go (default: perf-reports)
+          --include REGEX  only benchmarks whose name matches, e.g. 'GemmBench' (the report covers what ran)
+        """;
+
+    private BenchMain()
+    {
+    }
+
+    public static void main(final String[] args) throws RunnerException, IOException
+    {
+        String suite = null;
+        boolean quick = false;
+        Path out = Path.of("perf-reports");
+        String include = null;
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--help", "-h" ->
+                {
+                    System.out.print(USAGE);
+                    return;
+                }
+                case "--quick" -> quick = true;
+                case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                case "--include" -> include = value(args, ++i, "--include");
+                default ->
+                {
+                    if (args[i].startsWith("-") || suite != null)
+                    {
+                        fail("unexpected argument '" + args[i] + "'");
+                    }
+                    suite = args[i];
+                }
+            }
+        }
+        if (!"kernels".equals(suite))
+        {
+            fail(suite == null ? "no suite given" : "unknown suite '" + suite + "'");
+        }
+        final String pattern = "securenn\\.bench\\.kernels\\..*" + (include == null ? "" : "(" + include + ").*");
+        final List<BenchRow> rows = run(pattern, quick);
+        new KernelReport(MachineInfo.current(), rows).write(out);
+        System.out.println("wrote " + out.resolve("kernels.json") + " and " + out.resolve("kernels.md"));
+    }
+
+    private static List<BenchRow> run(final String pattern, final boolean quick) throws RunnerException
+    {
+        final ChainedOptionsBuilder options = new OptionsBuilder()
+            .include(pattern)
+            .mode(Mode.AverageTime)
+            .timeUnit(TimeUnit.MILLISECONDS)
+            .forks(1)
+            .jvmArgs(ManagementFactory.getRuntimeMXBean().getInputArguments().toArray(String[]::new))
+            .warmupIterations(quick ? 2 : 4)
+            .warmupTime(TimeValue.milliseconds(quick ? 300 : 1000))
+            .measurementIterations(quick ? 3 : 5)
+            .measurementTime(TimeValue.milliseconds(quick ? 300 : 1000));
+        final Collection<RunResult> results = new Runner(options.build()).run();
+        if (results.isEmpty())
+        {
+            fail("no benchmark matched " + pattern);
+        }
+        final List<BenchRow> rows = new ArrayList<>();
+        results.forEach(r -> rows.add(BenchRow.of(r)));
+        return rows;
+    }
+
+    private static String value(final String[] args, final int i, final String option)
+    {
+        if (i >= args.length)
+        {
+            fail(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void fail(final String message)
+    {
+        System.err.println("bin/bench: " + message);
+        System.err.print(USAGE);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,108 @@
+package securenn.kernels;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
+
+/**
+ * Runs every kernel of a candidate implementation and of the scalar oracle on the same random inputs, compares
+ * the outputs exactly and times both (best of a few runs after warm-up). Used by the command line's demo to show
+ * on any machine that the vector kernels agree with the oracle and what they gain.
+ */
+public final class KernelSelfCheck
+{
+    /** One kernel's verdict: whether the outputs agree, and the best time of each implementation. */
+    public record Result(String kernel, String shape, boolean agrees, double scalarMillis, double candidateMillis)
+    {
+        public double speedup()
+        {
+            return scalarMillis / candidateMillis;
+        }
+    }
+
+    private static final int RUNS = 15;
+
+    private final Kernels scalar = Kernels.scalar();
+    private final Kernels candidate;
+    private final long seed;
+
+    public KernelSelfCheck(final Kernels candidate, final long seed)
+    {
+        this.candidate = candidate;
+        this.seed = seed;
+    }
+
+    public List<Result> run()
+    {
+        final List<Result> results = new ArrayList<>();
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        try (Arena arena = Arena.ofShared())
+        {
+            final int m = 128, k = 784, n = 128;
+            final MemorySegment a = random(arena, (long)m * k, rnd);
+            final MemorySegment b = random(arena, (long)k * n, rnd);
+            results.add(check(arena, "GEMM", m + "×" + k + "·" + k + "×" + n, (long)m * n * 8,
+                (ks, out) -> ks.gemm().multiply(a, Transpose.NO, b, Transpose.NO, out, m, k, n, false)));
+            results.add(check(arena, "GEMM Aᵀ·B, 2 threads", k + "×" + m + "ᵀ·" + k + "×" + n, (long)m * n * 8,
+                (ks, out) -> ks.gemm().multiply(a, Transpose.YES, b, Transpose.NO, out, m, k, n, false, 2)));
+            final int len = 1 << 20;
+            final MemorySegment x = random(arena, len, rnd);
+            final MemorySegment y = random(arena, len, rnd);
+            results.add(check(arena, "ring mul", len + " longs", len * 8L, (ks, out) -> ks.ring().mul(x, y, out, len)));
+            results.add(check(arena, "share truncation (P1)", len + " longs", len * 8L,
+                (ks, out) -> ks.ring().truncateShare(x, 13, true, out, len)));
+            results.add(check(arena, "wrap detection", len + " pairs", len, (ks, out) -> ks.compare().wrap(x, y, out, len)));
+            results.add(check(arena, "Z_{2^64-1} add", len + " longs", len * 8L,
+                (ks, out) -> ks.compare().addOdd(x, y, out, len)));
+            final int words = len / 64;
+            results.add(check(arena, "bit decomposition", words + " words", words * 64L,
+                (ks, out) -> ks.compare().decompose(x, out, words)));
+            final MemorySegment zx = arena.allocate((long)words * 64);
+            for (long i = 0; i < zx.byteSize(); i++)
+            {
+                zx.set(Ring.BYTE, i, (byte)rnd.nextInt(Ring.P));
+            }
+            final MemorySegment beta = arena.allocate(words);
+            results.add(check(arena, "PrivateCompare vector", words + " comparisons", words * 64L,
+                (ks, out) -> ks.zp().privateCompareVector(zx, x, beta, 1, out, words)));
+            results.add(check(arena, "Z_67 mul", words * 64 + " bytes", words * 64L,
+                (ks, out) -> ks.zp().mul(zx, zx, out, words * 64L)));
+        }
+        return results;
+    }
+
+    private Result check(final Arena arena, final String kernel, final String shape, final long outBytes,
+        final BiConsumer<Kernels, MemorySegment> call)
+    {
+        final MemorySegment expected = arena.allocate(outBytes);
+        final MemorySegment actual = arena.allocate(outBytes);
+        final double scalarMs = best(() -> call.accept(scalar, expected));
+        final double candidateMs = best(() -> call.accept(candidate, actual));
+        return new Result(kernel, shape, expected.mismatch(actual) == -1, scalarMs, candidateMs);
+    }
+
+    private static double best(final Runnable r)
+    {
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < RUNS; i++)
+        {
+            final long t0 = System.nanoTime();
+            r.run();
+            best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+        }
+        return best;
+    }
+
+    private static MemorySegment random(final Arena arena, final long n, final SplittableRandom rnd)
+    {
+        final MemorySegment s = arena.allocate(n * Long.BYTES, Long.BYTES);
+        for (long i = 0; i < n; i++)
+        {
+            s.setAtIndex(Ring.LONG, i, rnd.nextLong());
+        }
+        return s;
+    }
+}
