@@ -1,0 +1,132 @@
+package securenn.transport;
+
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.concurrent.AgentInvoker;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * An Aeron media driver embedded in this process, in a directory of its own that is deleted on start and on close.
+ * Directories left behind by killed processes ({@code kill -9} leaves ~48 MB in /dev/shm) are removed on start.
+ */
+public final class EmbeddedDriver implements AutoCloseable
+{
+    private static final String PREFIX = "securenn-aeron-";
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final MediaDriver driver;
+    private final TransportConfig config;
+
+    private EmbeddedDriver(final MediaDriver driver, final TransportConfig config)
+    {
+        this.driver = driver;
+        this.config = config;
+    }
+
+    public static EmbeddedDriver start(final TransportConfig config)
+    {
+        config.conclude();
+        removeStaleDirectories(config.driverDirBase());
+        final String dir = config.driverDirBase() + File.separator + PREFIX + ProcessHandle.current().pid() + "-"
+            + COUNTER.incrementAndGet();
+        final long clientLiveness = TimeUnit.MINUTES.toNanos(5);
+        final MediaDriver.Context ctx = new MediaDriver.Context()
+            .aeronDirectoryName(dir)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .warnIfDirectoryExists(false)
+            .threadingMode(config.threadingMode())
+            .sharedIdleStrategy(IdleStrategies.create(config.driverIdle()))
+            .sharedNetworkIdleStrategy(IdleStrategies.create(config.driverIdle()))
+            .conductorIdleStrategy(IdleStrategies.create(config.driverIdle()))
+            .senderIdleStrategy(IdleStrategies.create(config.driverIdle()))
+            .receiverIdleStrategy(IdleStrategies.create(config.driverIdle()))
+            .termBufferSparseFile(true)
+            .publicationTermBufferLength(config.termLength())
+            .ipcTermBufferLength(config.termLength())
+            .mtuLength(config.mtu())
+            .ipcMtuLength(config.mtu())
+            .initialWindowLength(config.receiverWindow())
+            .socketSndbufLength(config.socketBuffer())
+            .socketRcvbufLength(config.socketBuffer())
+            // A party may compute for a long time between calls into the transport: keep its client alive.
+            .clientLivenessTimeoutNs(clientLiveness)
+            .publicationUnblockTimeoutNs(2 * clientLiveness)
+            .imageLivenessTimeoutNs(Math.max(TimeUnit.SECONDS.toNanos(2), config.messageTimeoutNs()))
+            .publicationConnectionTimeoutNs(Math.max(TimeUnit.SECONDS.toNanos(2), config.messageTimeoutNs()))
+            .spiesSimulateConnection(false);
+        try
+        {
+            return new EmbeddedDriver(MediaDriver.launchEmbedded(ctx), config);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new TransportException("cannot start the Aeron media driver in " + dir + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    public String directory()
+    {
+        return driver.aeronDirectoryName();
+    }
+
+    /** The driver's duty cycle for the party thread to run, in {@link ThreadingMode#INVOKER} mode; else null. */
+    public AgentInvoker invoker()
+    {
+        return config.threadingMode() == ThreadingMode.INVOKER ? driver.sharedAgentInvoker() : null;
+    }
+
+    public TransportConfig config()
+    {
+        return config;
+    }
+
+    @Override
+    public void close()
+    {
+        driver.close();
+    }
+
+    private static void removeStaleDirectories(final String base)
+    {
+        final File[] stale = new File(base).listFiles((d, name) -> name.startsWith(PREFIX) && !ownerAlive(name));
+        if (stale == null)
+        {
+            return;
+        }
+        for (final File dir : stale)
+        {
+            try (Stream<Path> walk = Files.walk(dir.toPath()))
+            {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            catch (final IOException | RuntimeException ignored)
+            {
+                // another process may be removing it at the same moment; the driver deletes its own on start
+            }
+        }
+    }
+
+    private static boolean ownerAlive(final String name)
+    {
+        final String rest = name.substring(PREFIX.length());
+        final int dash = rest.indexOf('-');
+        try
+        {
+            final long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return true; // not ours to judge
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package securenn.transport;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.BufferClaim;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * One party's connection to one peer: an exclusive publication towards the peer and a subscription to the peer's
+ * stream. Messages of any size go out as chunks that each fit one Aeron frame, written in place into the
+ * publication's log with {@code tryClaim}; received chunks are copied straight from the log into the caller's
+ * destination segment, after their {@link MessageHeader} was checked against what the receiver expects.
+ *
+ * <p>Not thread-safe: a link belongs to its party's protocol thread.
+ */
+public final class Link
+{
+    /** The whole address space, so that Aeron's off-heap buffers can be copied from and to without a view object. */
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final int FRAGMENT_LIMIT = 64;
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final PartyTransport party;
+    private final int self;
+    private final int peer;
+    private final ExclusivePublication publication;
+    private final Subscription subscription;
+    private final int chunkPayload;
+    private final BufferClaim claim = new BufferClaim();
+    private final StagingBuffer staged = new StagingBuffer();
+    private final ControlledFragmentHandler deliver = this::deliver;
+    private final ControlledFragmentHandler stage = this::stage;
+
+    private int sendSequence;
+    private int receiveSequence;
+    private volatile boolean lost;
+
+    // the message being received
+    private int expectedStep;
+    private MemorySegment destination;
+    private long received;
+    private boolean messageDone;
+    private String mismatch;
+
+    private long bytesSent;
+    private long messagesSent;
+    private long chunksSent;
+    private long bytesReceived;
+    private long messagesReceived;
+    private long backPressured;
+
+    Link(final PartyTransport party, final int self, final int peer, final ExclusivePublication publication,
+        final Subscription subscription)
+    {
+        this.party = party;
+        this.self = self;
+        this.peer = peer;
+        this.publication = publication;
+        this.subscription = subscription;
+        this.chunkPayload = publication.maxPayloadLength() - MessageHeader.LENGTH;
+    }
+
+    public int peer()
+    {
+        return peer;
+    }
+
+    /**
+     * Sends all of {@code data} as one message tagged with {@code step}. Returns once every byte is in the
+     * publication's log (the driver transmits it from there), so the caller may reuse {@code data} at once.
+     *
+     * @throws TransportException if the peer is lost or the link stays blocked past the message timeout
+     */
+    public void send(final int step, final MemorySegment data)
+    {
+        party.beforeSend();
+        final long total = data.byteSize();
+        long offset = 0;
+        do
+        {
+            final int payload = (int)Math.min(chunkPayload, total - offset);
+            claimChunk(step, MessageHeader.LENGTH + payload);
+            final MutableDirectBuffer buffer = claim.buffer();
+            final int at = claim.offset();
+            buffer.putInt(at + MessageHeader.STEP_OFFSET, step, ByteOrder.LITTLE_ENDIAN);
+            buffer.putInt(at + MessageHeader.SEQUENCE_OFFSET, sendSequence, ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(at + MessageHeader.LENGTH_OFFSET, total, ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(at + MessageHeader.CHUNK_OFFSET_OFFSET, offset, ByteOrder.LITTLE_ENDIAN);
+            MemorySegment.copy(data, offset, ALL, buffer.addressOffset() + at + MessageHeader.LENGTH, payload);
+            claim.commit();
+            offset += payload;
+            chunksSent++;
+        }
+        while (offset < total);
+        sendSequence++;
+        messagesSent++;
+        bytesSent += total;
+    }
+
+    private void claimChunk(final int step, final int length)
+    {
+        final long deadline = System.nanoTime() + party.messageTimeoutNs();
+        while (true)
+        {
+            final long result = publication.tryClaim(length, claim);
+            if (result > 0)
+            {
+                return;
+            }
+            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+            {
+                throw failure("send", step, "publication " + (result == Publication.CLOSED ? "closed" : "reached its maximum position"));
+            }
+            backPressured++;
+            final int work = party.stageIncoming();
+            failIfLost("send", step);
+            if (work == 0)
+            {
+                if (System.nanoTime() - deadline > 0)
+                {
+                    throw failure("send", step, (result == Publication.NOT_CONNECTED ? "not connected" : "link blocked")
+                        + " for " + party.messageTimeoutNs() / 1_000_000 + " ms");
+                }
+                party.idle();
+            }
+        }
+    }
+
+    /**
+     * Receives one message tagged {@code step} into all of {@code destination} (its size is the expected length).
+     *
+     * @throws TransportException if the next message on the link has another step, sequence or length, if the peer
+     *                            is lost, or if nothing arrives for the message timeout
+     */
+    public void receive(final int step, final MemorySegment destination)
+    {
+        party.beforeReceive();
+        this.expectedStep = step;
+        this.destination = destination;
+        this.received = 0;
+        this.messageDone = false;
+        long deadline = System.nanoTime() + party.messageTimeoutNs();
+        while (!messageDone)
+        {
+            final int work;
+            if (!staged.isEmpty())
+            {
+                final MemorySegment chunk = staged.peek();
+                if (accept(chunk, 0, (int)chunk.byteSize()))
+                {
+                    staged.pop();
+                }
+                work = 1;
+            }
+            else
+            {
+                work = subscription.controlledPoll(deliver, FRAGMENT_LIMIT);
+            }
+            if (mismatch != null)
+            {
+                final String cause = mismatch;
+                mismatch = null;
+                throw failure("receive", step, cause);
+            }
+            if (work > 0)
+            {
+                deadline = System.nanoTime() + party.messageTimeoutNs();
+                party.idleReset();
+                continue;
+            }
+            party.invokeConductor();
+            failIfLost("receive", step);
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw failure("receive", step, "nothing arrived for " + party.messageTimeoutNs() / 1_000_000 + " ms (got "
+                    + received + " of " + destination.byteSize() + " bytes)");
+            }
+            party.idle();
+        }
+        this.destination = null;
+        receiveSequence++;
+        messagesReceived++;
+        bytesReceived += destination.byteSize();
+    }
+
+    private ControlledFragmentHandler.Action deliver(final DirectBuffer buffer, final int offset, final int length,
+        final Header header)
+    {
+        if (destination == null || messageDone)
+        {
+            return ControlledFragmentHandler.Action.ABORT; // belongs to the next message: leave it in the log
+        }
+        final byte[] array = buffer.byteArray();
+        final boolean ok = array == null
+            ? accept(ALL, buffer.addressOffset() + offset, length)
+            : accept(MemorySegment.ofArray(array), offset, length);
+        if (!ok)
+        {
+            return ControlledFragmentHandler.Action.ABORT; // Aeron would swallow an exception thrown here
+        }
+        return messageDone ? ControlledFragmentHandler.Action.BREAK : ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    /**
+     * Checks one chunk against the expected message and copies its payload; on a mismatch records the cause in
+     * {@link #mismatch} and returns false (the caller throws once it is outside Aeron's poll).
+     */
+    private boolean accept(final MemorySegment src, final long at, final int length)
+    {
+        final int step = src.get(INT_LE, at + MessageHeader.STEP_OFFSET);
+        final int sequence = src.get(INT_LE, at + MessageHeader.SEQUENCE_OFFSET);
+        final long total = src.get(LONG_LE, at + MessageHeader.LENGTH_OFFSET);
+        final long offset = src.get(LONG_LE, at + MessageHeader.CHUNK_OFFSET_OFFSET);
+        final int payload = length - MessageHeader.LENGTH;
+        if (step != expectedStep || sequence != receiveSequence || total != destination.byteSize() || offset != received
+            || payload < 0 || offset + payload > total)
+        {
+            mismatch = "expected message #" + receiveSequence + " of step " + expectedStep + " with "
+                + destination.byteSize() + " bytes (at offset " + received + ") but got message #" + sequence
+                + " of step " + step + " with " + total + " bytes (chunk at offset " + offset + ")";
+            return false;
+        }
+        MemorySegment.copy(src, at + MessageHeader.LENGTH, destination, offset, payload);
+        received += payload;
+        messageDone = received == total;
+        return true;
+    }
+
+    /** Copies whatever has arrived on this link into the staging buffer; returns the number of chunks staged. */
+    int stageIncoming()
+    {
+        return subscription.controlledPoll(stage, FRAGMENT_LIMIT);
+    }
+
+    private ControlledFragmentHandler.Action stage(final DirectBuffer buffer, final int offset, final int length,
+        final Header header)
+    {
+        final byte[] array = buffer.byteArray();
+        if (array == null)
+        {
+            staged.append(ALL, buffer.addressOffset() + offset, length);
+        }
+        else
+        {
+            staged.append(MemorySegment.ofArray(array), offset, length);
+        }
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    void markLost()
+    {
+        lost = true;
+    }
+
+    boolean isConnected()
+    {
+        return publication.isConnected() && subscription.isConnected();
+    }
+
+    String connectionState()
+    {
+        return (publication.isConnected() ? "" : "no link to " + Parties.name(peer) + " (publication not connected)")
+            + (publication.isConnected() || subscription.isConnected() ? "" : ", ")
+            + (subscription.isConnected() ? "" : "no stream from " + Parties.name(peer) + " yet");
+    }
+
+    private void failIfLost(final String op, final int step)
+    {
+        if (lost)
+        {
+            throw failure(op, step, "peer lost (its stream closed or went silent)");
+        }
+    }
+
+    private TransportException failure(final String op, final int step, final String cause)
+    {
+        return new TransportException(Parties.name(self) + " " + op + " " + (op.equals("send") ? "to " : "from ")
+            + Parties.name(peer) + " failed at step " + step + ": " + cause);
+    }
+
+    public LinkCounters counters()
+    {
+        return new LinkCounters(self, peer, bytesSent, messagesSent, chunksSent, bytesReceived, messagesReceived,
+            backPressured);
+    }
+
+    void close()
+    {
+        publication.close();
+        subscription.close();
+        staged.close();
+    }
+}

@@ -1,0 +1,245 @@
+package securenn.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.Subscription;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One party's side of a three-party session: an Aeron client on an {@link EmbeddedDriver}, and a {@link Link} to
+ * each of the two other parties.
+ *
+ * <p>Threading: the client runs without threads of its own; its duty cycle (and the driver's, in INVOKER mode) runs
+ * on the party's protocol thread whenever a send or receive waits. A party transport is used by one thread at a
+ * time. While a send is back-pressured the party drains both incoming links into staging buffers, so two parties
+ * sending large messages to each other make progress instead of deadlocking.
+ *
+ * <p>Rounds: a round starts whenever the party sends after having received (or sends first); the count matches the
+ * paper's notion of communication rounds for straight-line protocols.
+ */
+public final class PartyTransport implements AutoCloseable
+{
+    private final int self;
+    private final TransportConfig config;
+    private final Aeron aeron;
+    private final AgentInvoker conductor;
+    private final IdleStrategy idle;
+    private final Link[] links = new Link[Parties.COUNT];
+    private boolean receivedSinceSend = true;
+    private long rounds;
+
+    private PartyTransport(final int self, final EmbeddedDriver driver)
+    {
+        this.self = self;
+        this.config = driver.config();
+        this.idle = IdleStrategies.create(config.partyIdle());
+        final Aeron.Context ctx = new Aeron.Context()
+            .aeronDirectoryName(driver.directory())
+            .useConductorAgentInvoker(true)
+            .driverAgentInvoker(driver.invoker())
+            .driverTimeoutMs(TimeUnit.MINUTES.toMillis(5))
+            .unavailableImageHandler(this::imageLost);
+        this.aeron = Aeron.connect(ctx);
+        this.conductor = aeron.conductorAgentInvoker();
+    }
+
+    /**
+     * Creates party {@code self}'s publications and subscriptions without waiting for the peers; call
+     * {@link #awaitConnected()} once every party of the session has been opened.
+     */
+    public static PartyTransport open(final int self, final EmbeddedDriver driver)
+    {
+        Parties.check(self);
+        final PartyTransport party = new PartyTransport(self, driver);
+        try
+        {
+            for (int peer = 0; peer < Parties.COUNT; peer++)
+            {
+                if (peer != self)
+                {
+                    party.links[peer] = party.createLink(peer);
+                }
+            }
+            return party;
+        }
+        catch (final RuntimeException ex)
+        {
+            party.close();
+            throw new TransportException(Parties.name(self) + " could not open its links: " + ex.getMessage(), ex);
+        }
+    }
+
+    private Link createLink(final int peer)
+    {
+        final TransportConfig c = config;
+        final ExclusivePublication pub;
+        final Subscription sub;
+        if (c.isIpc())
+        {
+            final String channel = "aeron:ipc?term-length=" + c.termLength() + "|mtu=" + c.mtu();
+            pub = aeron.addExclusivePublication(channel, c.streamBase() + Parties.COUNT * self + peer);
+            sub = aeron.addSubscription("aeron:ipc", c.streamBase() + Parties.COUNT * peer + self);
+        }
+        else
+        {
+            pub = aeron.addExclusivePublication("aeron:udp?endpoint=" + c.endpoint(peer) + "|mtu=" + c.mtu()
+                + "|term-length=" + c.termLength() + "|so-sndbuf=" + c.socketBuffer(), c.streamBase() + self);
+            sub = aeron.addSubscription("aeron:udp?endpoint=" + c.endpoint(self) + "|rcv-wnd=" + c.receiverWindow()
+                + "|so-rcvbuf=" + c.socketBuffer(), c.streamBase() + peer);
+        }
+        return new Link(this, self, peer, pub, sub);
+    }
+
+    /**
+     * Waits until both links are up in both directions.
+     *
+     * @throws TransportException naming each missing peer if the connect timeout passes
+     */
+    public void awaitConnected()
+    {
+        final long deadline = System.nanoTime() + config.connectTimeoutNs();
+        while (true)
+        {
+            invokeConductor();
+            final List<String> missing = new ArrayList<>();
+            for (final Link link : links)
+            {
+                if (link != null && !link.isConnected())
+                {
+                    missing.add(link.connectionState() + (config.isIpc() ? "" : " (" + Parties.name(link.peer()) + " at "
+                        + config.endpoint(link.peer()) + ")"));
+                }
+            }
+            if (missing.isEmpty())
+            {
+                idle.reset();
+                return;
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new TransportException(Parties.name(self) + " could not connect within "
+                    + TimeUnit.NANOSECONDS.toMillis(config.connectTimeoutNs()) + " ms: " + String.join("; ", missing));
+            }
+            idle.idle();
+        }
+    }
+
+    public int self()
+    {
+        return self;
+    }
+
+    /** The link to {@code peer}. */
+    public Link link(final int peer)
+    {
+        Parties.check(peer);
+        if (peer == self)
+        {
+            throw new IllegalArgumentException(Parties.name(self) + " has no link to itself");
+        }
+        return links[peer];
+    }
+
+    /** Communication rounds so far: sends that followed a receive. */
+    public long rounds()
+    {
+        return rounds;
+    }
+
+    public List<LinkCounters> counters()
+    {
+        final List<LinkCounters> out = new ArrayList<>();
+        for (final Link link : links)
+        {
+            if (link != null)
+            {
+                out.add(link.counters());
+            }
+        }
+        return out;
+    }
+
+    void beforeSend()
+    {
+        if (receivedSinceSend)
+        {
+            rounds++;
+            receivedSinceSend = false;
+        }
+    }
+
+    void beforeReceive()
+    {
+        receivedSinceSend = true;
+    }
+
+    long messageTimeoutNs()
+    {
+        return config.messageTimeoutNs();
+    }
+
+    void invokeConductor()
+    {
+        conductor.invoke();
+    }
+
+    void idle()
+    {
+        idle.idle();
+    }
+
+    void idleReset()
+    {
+        idle.reset();
+    }
+
+    /** Runs the client's duty cycle and drains both incoming links into their staging buffers. */
+    int stageIncoming()
+    {
+        int work = conductor.invoke();
+        for (final Link link : links)
+        {
+            if (link != null)
+            {
+                work += link.stageIncoming();
+            }
+        }
+        return work;
+    }
+
+    private void imageLost(final Image image)
+    {
+        for (final Link link : links)
+        {
+            if (link != null && image.subscription().streamId() == incomingStream(link.peer()))
+            {
+                link.markLost();
+            }
+        }
+    }
+
+    private int incomingStream(final int peer)
+    {
+        return config.isIpc() ? config.streamBase() + Parties.COUNT * peer + self : config.streamBase() + peer;
+    }
+
+    /** Closes the links and the client (the driver is closed by its owner). */
+    @Override
+    public void close()
+    {
+        for (final Link link : links)
+        {
+            if (link != null)
+            {
+                link.close();
+            }
+        }
+        aeron.close();
+    }
+}

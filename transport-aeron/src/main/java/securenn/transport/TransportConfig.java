@@ -1,0 +1,258 @@
+package securenn.transport;
+
+import io.aeron.driver.ThreadingMode;
+
+import java.io.File;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Configuration of the three-party links, Aeron-style: fluent setters, then {@link #conclude()} validates once
+ * and names the offending field and value.
+ *
+ * <p>Defaults are chosen for three parties on one small host (the worst case for spinning threads) and work on
+ * separate hosts too: the party thread waits with a yielding idle strategy; each process runs one shared driver
+ * thread that backs off to parking when idle, so it costs little while the parties compute and keeps the links
+ * alive through long computations.
+ */
+public final class TransportConfig
+{
+    /** Loopback UDP ports used when no endpoints are given for UDP. */
+    public static final int DEFAULT_BASE_PORT = 40_100;
+
+    private Endpoint[] endpoints;
+    private boolean ipc;
+    private long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
+    private long messageTimeoutNs = TimeUnit.SECONDS.toNanos(10);
+    private String partyIdle = "yield";
+    private String driverIdle = "backoff";
+    private ThreadingMode threadingMode = ThreadingMode.SHARED;
+    private int mtu = 65_504;
+    private int termLength = 16 * 1024 * 1024;
+    private int receiverWindow = 1024 * 1024;
+    private int socketBuffer = 4 * 1024 * 1024;
+    private int streamBase = 1_000;
+    private String driverDirBase = new File("/dev/shm").isDirectory() ? "/dev/shm" : System.getProperty("java.io.tmpdir");
+
+    /** Three parties over UDP on loopback, ports {@value #DEFAULT_BASE_PORT}..+2. */
+    public static TransportConfig udpLoopback()
+    {
+        return udpLoopback(DEFAULT_BASE_PORT);
+    }
+
+    public static TransportConfig udpLoopback(final int basePort)
+    {
+        return new TransportConfig().endpoints(new Endpoint("127.0.0.1", basePort),
+            new Endpoint("127.0.0.1", basePort + 1), new Endpoint("127.0.0.1", basePort + 2));
+    }
+
+    /** Three parties in one JVM over Aeron IPC through one shared driver. */
+    public static TransportConfig ipc()
+    {
+        return new TransportConfig().ipc(true);
+    }
+
+    public TransportConfig endpoints(final Endpoint p0, final Endpoint p1, final Endpoint p2)
+    {
+        this.endpoints = new Endpoint[]{p0, p1, p2};
+        this.ipc = false;
+        return this;
+    }
+
+    public TransportConfig ipc(final boolean ipc)
+    {
+        this.ipc = ipc;
+        return this;
+    }
+
+    public TransportConfig connectTimeout(final long value, final TimeUnit unit)
+    {
+        this.connectTimeoutNs = unit.toNanos(value);
+        return this;
+    }
+
+    /** How long a send or receive may make no progress before it fails naming the peer. */
+    public TransportConfig messageTimeout(final long value, final TimeUnit unit)
+    {
+        this.messageTimeoutNs = unit.toNanos(value);
+        return this;
+    }
+
+    public TransportConfig partyIdle(final String name)
+    {
+        this.partyIdle = name;
+        return this;
+    }
+
+    public TransportConfig driverIdle(final String name)
+    {
+        this.driverIdle = name;
+        return this;
+    }
+
+    /** SHARED (default: one driver thread), DEDICATED, SHARED_NETWORK, or INVOKER (the party thread runs the driver). */
+    public TransportConfig threadingMode(final ThreadingMode mode)
+    {
+        this.threadingMode = mode;
+        return this;
+    }
+
+    public TransportConfig mtu(final int mtu)
+    {
+        this.mtu = mtu;
+        return this;
+    }
+
+    public TransportConfig termLength(final int termLength)
+    {
+        this.termLength = termLength;
+        return this;
+    }
+
+    public TransportConfig receiverWindow(final int receiverWindow)
+    {
+        this.receiverWindow = receiverWindow;
+        return this;
+    }
+
+    public TransportConfig socketBuffer(final int socketBuffer)
+    {
+        this.socketBuffer = socketBuffer;
+        return this;
+    }
+
+    public TransportConfig streamBase(final int streamBase)
+    {
+        this.streamBase = streamBase;
+        return this;
+    }
+
+    public TransportConfig driverDirBase(final String dir)
+    {
+        this.driverDirBase = dir;
+        return this;
+    }
+
+    /** Validates every field; returns this. */
+    public TransportConfig conclude()
+    {
+        if (!ipc)
+        {
+            if (endpoints == null || endpoints.length != Parties.COUNT || Arrays.stream(endpoints).anyMatch(e -> e == null))
+            {
+                throw new IllegalArgumentException("UDP transport needs an endpoint (host:port) for each of P0, P1, P2");
+            }
+        }
+        positive("connectTimeout", connectTimeoutNs);
+        positive("messageTimeout", messageTimeoutNs);
+        IdleStrategies.create(partyIdle);
+        IdleStrategies.create(driverIdle);
+        if (threadingMode == null)
+        {
+            throw new IllegalArgumentException("threadingMode must not be null");
+        }
+        if (mtu < 1024 || mtu > 65_504 || mtu % 32 != 0)
+        {
+            throw new IllegalArgumentException("mtu must be a multiple of 32 in [1024, 65504] but was " + mtu);
+        }
+        if (Integer.bitCount(termLength) != 1 || termLength < 64 * 1024 || termLength > 1 << 30)
+        {
+            throw new IllegalArgumentException("termLength must be a power of two in [64 KiB, 1 GiB] but was " + termLength);
+        }
+        if (termLength / 8 < mtu)
+        {
+            throw new IllegalArgumentException("termLength " + termLength + " is too small for mtu " + mtu
+                + " (needs termLength ≥ 8·mtu)");
+        }
+        positive("receiverWindow", receiverWindow);
+        positive("socketBuffer", socketBuffer);
+        positive("streamBase", streamBase);
+        if (driverDirBase == null || !new File(driverDirBase).isDirectory())
+        {
+            throw new IllegalArgumentException("driverDirBase '" + driverDirBase + "' is not a directory");
+        }
+        return this;
+    }
+
+    private static void positive(final String name, final long value)
+    {
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException(name + " must be > 0 but was " + value);
+        }
+    }
+
+    public boolean isIpc()
+    {
+        return ipc;
+    }
+
+    public Endpoint endpoint(final int party)
+    {
+        Parties.check(party);
+        return endpoints[party];
+    }
+
+    public long connectTimeoutNs()
+    {
+        return connectTimeoutNs;
+    }
+
+    public long messageTimeoutNs()
+    {
+        return messageTimeoutNs;
+    }
+
+    public String partyIdle()
+    {
+        return partyIdle;
+    }
+
+    public String driverIdle()
+    {
+        return driverIdle;
+    }
+
+    public ThreadingMode threadingMode()
+    {
+        return threadingMode;
+    }
+
+    public int mtu()
+    {
+        return mtu;
+    }
+
+    public int termLength()
+    {
+        return termLength;
+    }
+
+    public int receiverWindow()
+    {
+        return receiverWindow;
+    }
+
+    public int socketBuffer()
+    {
+        return socketBuffer;
+    }
+
+    public int streamBase()
+    {
+        return streamBase;
+    }
+
+    public String driverDirBase()
+    {
+        return driverDirBase;
+    }
+
+    @Override
+    public String toString()
+    {
+        return (ipc ? "ipc" : "udp " + Arrays.toString(endpoints)) + " threading=" + threadingMode + " partyIdle="
+            + partyIdle + " driverIdle=" + driverIdle + " mtu=" + mtu + " termLength=" + termLength
+            + " rcvWindow=" + receiverWindow + " messageTimeout=" + TimeUnit.NANOSECONDS.toMillis(messageTimeoutNs) + "ms";
+    }
+}

@@ -1,0 +1,10 @@
+package securenn.transport;
+
+class IpcTransportTest extends AbstractTransportTest
+{
+    @Override
+    protected TransportConfig config()
+    {
+        return TransportConfig.ipc();
+    }
+}
