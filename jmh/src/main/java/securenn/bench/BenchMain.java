@@ -10,13 +10,17 @@ import org.openjdk.jmh.annotations.Mode;
 import securenn.bench.report.BenchRow;
 import securenn.bench.report.KernelReport;
 import securenn.bench.report.MachineInfo;
+import securenn.bench.report.TransportReport;
+import securenn.bench.transport.TransportBench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** {@code bin/bench}: runs a benchmark suite with JMH and writes its report into {@code perf-reports/}. */
@@ -29,6 +33,9 @@ public final class BenchMain
           kernels   GEMM at the shapes of networks A-D, element-wise ring ops over 16M longs, comparison
                     kernels, AES-CTR fill; scalar beside vector, 1 and 2 threads.
                     Writes DIR/kernels.json and DIR/kernels.md (about 8 minutes; --quick about 3).
+          transport Aeron IPC, Aeron UDP loopback (default and INVOKER driver) and a TCP baseline, as
+                    separate processes: ping-pong latency 64 B-1 MiB, bulk throughput 1 KiB-64 MiB, and a
+                    three-party round. Writes DIR/transport.json and DIR/transport.md (about 3 minutes).
 
         Options:
           --quick          fewer and shorter JMH iterations: a smoke run, wider error bars
@@ -40,7 +47,7 @@ public final class BenchMain
     {
     }
 
-    public static void main(final String[] args) throws RunnerException, IOException
+    public static void main(final String[] args) throws Exception
     {
         String suite = null;
         boolean quick = false;
@@ -67,6 +74,19 @@ public final class BenchMain
                     suite = args[i];
                 }
             }
+        }
+        if ("transport".equals(suite))
+        {
+            final TransportBench bench = new TransportBench(quick);
+            final List<Map<String, Object>> rows = bench.run();
+            final Map<String, String> descriptions = new LinkedHashMap<>();
+            for (final String id : List.of("aeron-ipc", "aeron-udp", "aeron-udp-invoker", "tcp"))
+            {
+                descriptions.put(id, TransportBench.describe(id));
+            }
+            new TransportReport(MachineInfo.current(), rows, descriptions).write(out);
+            System.out.println("wrote " + out.resolve("transport.json") + " and " + out.resolve("transport.md"));
+            return;
         }
         if (!"kernels".equals(suite))
         {

@@ -101,6 +101,7 @@ public final class Link
             chunksSent++;
         }
         while (offset < total);
+        party.invokeConductor(); // in INVOKER mode this transmits now, not when the party next waits
         sendSequence++;
         messagesSent++;
         bytesSent += total;
@@ -259,6 +260,16 @@ public final class Link
     void markLost()
     {
         lost = true;
+    }
+
+    long publicationRegistrationId()
+    {
+        return publication.registrationId();
+    }
+
+    long publishedPosition()
+    {
+        return publication.position();
     }
 
     boolean isConnected()

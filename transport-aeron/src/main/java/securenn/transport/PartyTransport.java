@@ -1,6 +1,7 @@
 package securenn.transport;
 
 import io.aeron.Aeron;
+import io.aeron.AeronCounters;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.Subscription;
@@ -29,6 +30,7 @@ public final class PartyTransport implements AutoCloseable
     private final TransportConfig config;
     private final Aeron aeron;
     private final AgentInvoker conductor;
+    private final AgentInvoker driverInvoker;
     private final IdleStrategy idle;
     private final Link[] links = new Link[Parties.COUNT];
     private boolean receivedSinceSend = true;
@@ -47,6 +49,7 @@ public final class PartyTransport implements AutoCloseable
             .unavailableImageHandler(this::imageLost);
         this.aeron = Aeron.connect(ctx);
         this.conductor = aeron.conductorAgentInvoker();
+        this.driverInvoker = driver.invoker();
     }
 
     /**
@@ -184,9 +187,10 @@ public final class PartyTransport implements AutoCloseable
         return config.messageTimeoutNs();
     }
 
-    void invokeConductor()
+    /** Runs the client's duty cycle and, in INVOKER mode, the driver's (the client runs it only while awaiting replies). */
+    int invokeConductor()
     {
-        conductor.invoke();
+        return conductor.invoke() + (driverInvoker == null ? 0 : driverInvoker.invoke());
     }
 
     void idle()
@@ -202,7 +206,7 @@ public final class PartyTransport implements AutoCloseable
     /** Runs the client's duty cycle and drains both incoming links into their staging buffers. */
     int stageIncoming()
     {
-        int work = conductor.invoke();
+        int work = invokeConductor();
         for (final Link link : links)
         {
             if (link != null)
@@ -229,10 +233,74 @@ public final class PartyTransport implements AutoCloseable
         return config.isIpc() ? config.streamBase() + Parties.COUNT * peer + self : config.streamBase() + peer;
     }
 
-    /** Closes the links and the client (the driver is closed by its owner). */
+    /**
+     * Waits (at most the message timeout) until the driver has transmitted everything this party published over
+     * UDP. A send returns once its bytes are in the publication's log; a process that exits right after its last
+     * send calls this (through {@link #close()}) so that the last message is not lost with it.
+     *
+     * @return true if everything was transmitted in time
+     */
+    public boolean flush()
+    {
+        if (config.isIpc())
+        {
+            return true; // subscribers read the log directly
+        }
+        final long deadline = System.nanoTime() + config.messageTimeoutNs();
+        while (!allTransmitted())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                return false;
+            }
+            invokeConductor();
+            idle.idle();
+        }
+        return true;
+    }
+
+    private boolean allTransmitted()
+    {
+        for (final Link link : links)
+        {
+            if (link != null)
+            {
+                final long sent = senderPosition(link.publicationRegistrationId());
+                if (sent >= 0 && sent < link.publishedPosition()) // no counter: nothing the driver would send
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The driver's sender position for a publication (its "snd-pos" counter), or −1 if not found. */
+    private long senderPosition(final long publicationRegistrationId)
+    {
+        final long[] found = {-1};
+        aeron.countersReader().forEach((counterId, typeId, key, label) ->
+        {
+            if (typeId == AeronCounters.DRIVER_SENDER_POSITION_TYPE_ID && key.getLong(0) == publicationRegistrationId)
+            {
+                found[0] = aeron.countersReader().getCounterValue(counterId);
+            }
+        });
+        return found[0];
+    }
+
+    /** Flushes what was sent, then closes the links and the client (the driver is closed by its owner). */
     @Override
     public void close()
     {
+        try
+        {
+            flush();
+        }
+        catch (final RuntimeException ignored)
+        {
+            // closing a broken session: nothing left to deliver
+        }
         for (final Link link : links)
         {
             if (link != null)
