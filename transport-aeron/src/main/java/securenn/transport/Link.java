@@ -82,7 +82,7 @@ public final class Link
      */
     public void send(final int step, final MemorySegment data)
     {
-        party.beforeSend();
+        final int depth = party.sendDepth();
         final long total = data.byteSize();
         long offset = 0;
         do
@@ -95,6 +95,7 @@ public final class Link
             buffer.putInt(at + MessageHeader.SEQUENCE_OFFSET, sendSequence, ByteOrder.LITTLE_ENDIAN);
             buffer.putLong(at + MessageHeader.LENGTH_OFFSET, total, ByteOrder.LITTLE_ENDIAN);
             buffer.putLong(at + MessageHeader.CHUNK_OFFSET_OFFSET, offset, ByteOrder.LITTLE_ENDIAN);
+            buffer.putInt(at + MessageHeader.DEPTH_OFFSET, depth, ByteOrder.LITTLE_ENDIAN);
             MemorySegment.copy(data, offset, ALL, buffer.addressOffset() + at + MessageHeader.LENGTH, payload);
             claim.commit();
             offset += payload;
@@ -144,7 +145,6 @@ public final class Link
      */
     public void receive(final int step, final MemorySegment destination)
     {
-        party.beforeReceive();
         this.expectedStep = step;
         this.destination = destination;
         this.received = 0;
@@ -231,6 +231,7 @@ public final class Link
             return false;
         }
         MemorySegment.copy(src, at + MessageHeader.LENGTH, destination, offset, payload);
+        party.observeDepth(src.get(INT_LE, at + MessageHeader.DEPTH_OFFSET));
         received += payload;
         messageDone = received == total;
         return true;

@@ -21,8 +21,10 @@ import java.util.concurrent.TimeUnit;
  * time. While a send is back-pressured the party drains both incoming links into staging buffers, so two parties
  * sending large messages to each other make progress instead of deadlocking.
  *
- * <p>Rounds: a round starts whenever the party sends after having received (or sends first); the count matches the
- * paper's notion of communication rounds for straight-line protocols.
+ * <p>Rounds are counted as a Lamport clock: every message carries the sender's clock + 1, and a receiver's clock
+ * becomes the maximum of its own and the message's. The clock is thus the length of the longest chain of messages,
+ * each sent after the previous one arrived, that led to this party's state — the paper's communication rounds, which
+ * bound a protocol's latency as rounds × round-trip time. Messages sent back to back share one depth.
  */
 public final class PartyTransport implements AutoCloseable
 {
@@ -33,8 +35,7 @@ public final class PartyTransport implements AutoCloseable
     private final AgentInvoker driverInvoker;
     private final IdleStrategy idle;
     private final Link[] links = new Link[Parties.COUNT];
-    private boolean receivedSinceSend = true;
-    private long rounds;
+    private int clock;
 
     private PartyTransport(final int self, final EmbeddedDriver driver)
     {
@@ -149,10 +150,10 @@ public final class PartyTransport implements AutoCloseable
         return links[peer];
     }
 
-    /** Communication rounds so far: sends that followed a receive. */
+    /** Communication rounds so far: the depth of the longest causal chain of messages ending at this party. */
     public long rounds()
     {
-        return rounds;
+        return clock;
     }
 
     public List<LinkCounters> counters()
@@ -168,18 +169,14 @@ public final class PartyTransport implements AutoCloseable
         return out;
     }
 
-    void beforeSend()
+    int sendDepth()
     {
-        if (receivedSinceSend)
-        {
-            rounds++;
-            receivedSinceSend = false;
-        }
+        return clock + 1;
     }
 
-    void beforeReceive()
+    void observeDepth(final int depth)
     {
-        receivedSinceSend = true;
+        clock = Math.max(clock, depth);
     }
 
     long messageTimeoutNs()

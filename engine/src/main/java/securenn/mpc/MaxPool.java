@@ -1,0 +1,113 @@
+package securenn.mpc;
+
+import securenn.kernels.RingOps;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Algorithm 9, as a pairwise tree: the maximum of each group of n shared values and the index where it occurs, in
+ * ⌈log2 n⌉ comparison levels instead of n − 1 (every level compares all pending pairs of all groups at once).
+ *
+ * <p>Each comparison of a (left) and b (right) takes β = ReLU′(b − a) and selects b where β = 1, for the value and the
+ * index together (one element-wise product over both). Ties go right at every level, so the result is the maximum
+ * and its <b>last</b> index, exactly what the sequential listing computes. Values must satisfy |a − b| &lt; 2^62.
+ */
+public final class MaxPool
+{
+    private MaxPool()
+    {
+    }
+
+    /**
+     * @param x     P0/P1: groups·n shares, group g's values at g·n … g·n + n − 1
+     * @param max   P0/P1: groups shares of each group's maximum
+     * @param index P0/P1: groups shares of each maximum's index in [0, n); may be null
+     */
+    public static void run(final Party p, final MemorySegment x, final MemorySegment max, final MemorySegment index,
+        final long groups, final int n)
+    {
+        if (n < 1)
+        {
+            throw new IllegalArgumentException("pool size must be >= 1 but was " + n);
+        }
+        final RingOps ring = p.kernels().ring();
+        final boolean holder = p.role().holdsShares();
+        try (Arena arena = Arena.ofConfined())
+        {
+            // current candidates, candidate-major: cand[c·groups + g]
+            int count = n;
+            MemorySegment values = holder ? Party.longs(arena, (long)n * groups) : null;
+            MemorySegment indices = holder ? Party.longs(arena, (long)n * groups) : null;
+            if (holder)
+            {
+                for (int c = 0; c < n; c++)
+                {
+                    for (long g = 0; g < groups; g++)
+                    {
+                        values.setAtIndex(securenn.kernels.Ring.LONG, c * groups + g,
+                            x.getAtIndex(securenn.kernels.Ring.LONG, g * n + c));
+                        indices.setAtIndex(securenn.kernels.Ring.LONG, c * groups + g, p.role() == Role.P0 ? c : 0);
+                    }
+                }
+            }
+            while (count > 1)
+            {
+                final int pairs = count / 2;
+                final long m = (long)pairs * groups;
+                final int next = pairs + (count & 1);
+                if (!holder)
+                {
+                    DRelu.run(p, null, null, m);
+                    MatMul.hadamard(p, null, null, null, 2 * m);
+                    count = next;
+                    continue;
+                }
+                // left = candidates 0, 2, 4 …; right = 1, 3, 5 … (contiguous blocks after a gather)
+                final MemorySegment left = Party.longs(arena, 2 * m);
+                final MemorySegment right = Party.longs(arena, 2 * m);
+                for (int q = 0; q < pairs; q++)
+                {
+                    copyBlock(values, 2 * q, left, q, groups);
+                    copyBlock(values, 2 * q + 1, right, q, groups);
+                    copyBlock(indices, 2 * q, left, pairs + q, groups);
+                    copyBlock(indices, 2 * q + 1, right, pairs + q, groups);
+                }
+                final MemorySegment diff = Party.longs(arena, 2 * m);
+                ring.sub(right, left, diff, 2 * m);
+                final MemorySegment beta = Party.longs(arena, 2 * m);
+                DRelu.run(p, diff, beta, m);
+                MemorySegment.copy(beta, 0, beta, m * Long.BYTES, m * Long.BYTES);
+                final MemorySegment chosen = Party.longs(arena, 2 * m);
+                MatMul.hadamard(p, beta, diff, chosen, 2 * m);
+                ring.add(left, chosen, left, 2 * m);
+                final MemorySegment nextValues = Party.longs(arena, (long)next * groups);
+                final MemorySegment nextIndices = Party.longs(arena, (long)next * groups);
+                MemorySegment.copy(left, 0, nextValues, 0, m * Long.BYTES);
+                MemorySegment.copy(left, m * Long.BYTES, nextIndices, 0, m * Long.BYTES);
+                if ((count & 1) == 1)
+                {
+                    copyBlock(values, count - 1, nextValues, pairs, groups);
+                    copyBlock(indices, count - 1, nextIndices, pairs, groups);
+                }
+                values = nextValues;
+                indices = nextIndices;
+                count = next;
+            }
+            if (holder)
+            {
+                MemorySegment.copy(values, 0, max, 0, groups * Long.BYTES);
+                if (index != null)
+                {
+                    MemorySegment.copy(indices, 0, index, 0, groups * Long.BYTES);
+                }
+            }
+        }
+    }
+
+    private static void copyBlock(final MemorySegment from, final int fromBlock, final MemorySegment to, final int toBlock,
+        final long groups)
+    {
+        MemorySegment.copy(from, fromBlock * groups * Long.BYTES, to, toBlock * groups * Long.BYTES, groups * Long.BYTES);
+    }
+}

@@ -1,0 +1,133 @@
+package securenn.mpc;
+
+import securenn.kernels.Kernels;
+import securenn.kernels.Ring;
+import securenn.kernels.random.AesCtrPrg;
+import securenn.transport.PartyTransport;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One party's view of a session: its role, its links to the two others, its pairwise randomness and the kernels it
+ * computes with. Protocols are static methods taking a {@code Party}; every party calls the same protocol with the
+ * same public shapes, and the role decides which branch of the paper's listing it runs. Used by one thread.
+ */
+public final class Party
+{
+    private final Role role;
+    private final PartyTransport transport;
+    private final Randomness randomness;
+    private final Kernels kernels;
+    private MessageTap tap;
+
+    /** Sees every message this party receives, after it arrived: for the privacy smoke tests and debugging. */
+    @FunctionalInterface
+    public interface MessageTap
+    {
+        void received(Role from, Step step, MemorySegment data);
+    }
+
+    public Party(final Role role, final PartyTransport transport, final Randomness randomness, final Kernels kernels)
+    {
+        if (transport.self() != role.id())
+        {
+            throw new IllegalArgumentException("transport belongs to P" + transport.self() + ", not " + role);
+        }
+        this.role = role;
+        this.transport = transport;
+        this.randomness = randomness;
+        this.kernels = kernels;
+    }
+
+    public Role role()
+    {
+        return role;
+    }
+
+    public Kernels kernels()
+    {
+        return kernels;
+    }
+
+    public Randomness randomness()
+    {
+        return randomness;
+    }
+
+    public PartyTransport transport()
+    {
+        return transport;
+    }
+
+    public void send(final Role to, final Step step, final MemorySegment data)
+    {
+        transport.link(to.id()).send(step.tag(), data);
+    }
+
+    public void receive(final Role from, final Step step, final MemorySegment into)
+    {
+        transport.link(from.id()).receive(step.tag(), into);
+        if (tap != null)
+        {
+            tap.received(from, step, into);
+        }
+    }
+
+    public void tap(final MessageTap tap)
+    {
+        this.tap = tap;
+    }
+
+    /** The stream shared with {@code other}. */
+    public AesCtrPrg prg(final Role other)
+    {
+        return randomness.with(other);
+    }
+
+    // ---- allocation helpers (one arena per protocol call; nothing per element) ----
+
+    static MemorySegment longs(final Arena arena, final long n)
+    {
+        return arena.allocate(Math.max(1, n) * Long.BYTES, 64).asSlice(0, n * Long.BYTES);
+    }
+
+    static MemorySegment bytes(final Arena arena, final long n)
+    {
+        return arena.allocate(Math.max(1, n), 64).asSlice(0, n);
+    }
+
+    /** n uniform elements of Z_{2^64} from {@code prg}. */
+    static MemorySegment randomLongs(final Arena arena, final AesCtrPrg prg, final long n)
+    {
+        final MemorySegment s = longs(arena, n);
+        prg.fill(s);
+        return s;
+    }
+
+    /** n uniform elements of the odd ring Z_{2^64−1} (never 2^64 − 1) from {@code prg}. */
+    static MemorySegment randomOdd(final Arena arena, final AesCtrPrg prg, final long n)
+    {
+        final MemorySegment s = randomLongs(arena, prg, n);
+        for (long i = 0; i < n; i++)
+        {
+            while (s.getAtIndex(Ring.LONG, i) == -1L)
+            {
+                s.setAtIndex(Ring.LONG, i, prg.nextLong());
+            }
+        }
+        return s;
+    }
+
+    /** n uniform bits (one per byte) from {@code prg}. */
+    static MemorySegment randomBits(final Arena arena, final AesCtrPrg prg, final long n)
+    {
+        final MemorySegment s = bytes(arena, n);
+        prg.fill(s);
+        for (long i = 0; i < n; i++)
+        {
+            s.set(Ring.BYTE, i, (byte)(s.get(Ring.BYTE, i) & 1));
+        }
+        return s;
+    }
+}

@@ -1,0 +1,100 @@
+package securenn.mpc;
+
+import securenn.kernels.Ring;
+import securenn.kernels.ZpOps;
+import securenn.kernels.random.AesCtrPrg;
+import securenn.kernels.random.Permutations;
+import securenn.kernels.random.ZpSampler;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Algorithm 3: P2 learns β′ = β ⊕ (x &gt; r) for a shared ℓ-bit x (bits shared over Z_67), a value r known to P0 and
+ * P1, and a common random bit β.
+ *
+ * <p>Steps (as the correctness argument derives them; the listing's sign of (x − r) is a typo): with t = r for
+ * β = 0 and t = r + 1 for β = 1, each P_j computes its shares of c[i] = (−1)^β·(t[i] − x[i]) + 1 + Σ_{k&gt;i} x[k]⊕t[k]
+ * (the {@link ZpOps#privateCompareVector} kernel), multiplies by common random s[i] ∈ Z_67*, permutes each group of
+ * 64 with a common random permutation π and sends it to P2, who reconstructs and outputs 1 iff some entry is 0.
+ * Corner case β = 1, r = 2^64 − 1 (x ≤ r always holds): P0 and P1 share a vector with exactly one zero, using
+ * common random u[i] (P0 holds u[i], P1 holds target[i] − u[i]).
+ *
+ * <p>One round; bytes: 64 per element from each of P0 and P1 to P2 (one Z_67 value per byte).
+ */
+public final class PrivateCompare
+{
+    private PrivateCompare()
+    {
+    }
+
+    /**
+     * @param xBits     P0/P1: n×64 bytes, shares over Z_67 of the bits of x (bit i at 64·e + i); P2: null
+     * @param r         P0/P1: n longs, the public comparand; P2: null
+     * @param beta      P0/P1: n bytes, the common random bit; P2: null
+     * @param betaPrime P2: n bytes receiving β ⊕ (x &gt; r); P0/P1: null
+     */
+    public static void run(final Party p, final MemorySegment xBits, final MemorySegment r, final MemorySegment beta,
+        final MemorySegment betaPrime, final long n)
+    {
+        final long width = n * Ring.BITS;
+        final ZpOps zp = p.kernels().zp();
+        try (Arena arena = Arena.ofConfined())
+        {
+            if (p.role() == Role.P2)
+            {
+                final MemorySegment d0 = Party.bytes(arena, width);
+                final MemorySegment d1 = Party.bytes(arena, width);
+                p.receive(Role.P0, Step.PC_VECTOR, d0);
+                p.receive(Role.P1, Step.PC_VECTOR, d1);
+                zp.add(d0, d1, d0, width);
+                zp.containsZero(d0, betaPrime, n);
+                return;
+            }
+            final int j = p.role().j();
+            final MemorySegment comparand = Party.longs(arena, n);
+            boolean corner = false;
+            for (long e = 0; e < n; e++)
+            {
+                final long rv = r.getAtIndex(Ring.LONG, e);
+                final boolean flip = beta.get(Ring.BYTE, e) != 0;
+                comparand.setAtIndex(Ring.LONG, e, flip ? rv + 1 : rv);
+                corner |= flip && rv == -1L;
+            }
+            final MemorySegment c = Party.bytes(arena, width);
+            zp.privateCompareVector(xBits, comparand, beta, j, c, n);
+            final AesCtrPrg common = p.prg(j == 0 ? Role.P1 : Role.P0);
+            if (corner)
+            {
+                shareOneZero(arena, r, beta, j, common, c, n);
+            }
+            final MemorySegment s = Party.bytes(arena, width);
+            ZpSampler.uniformNonZero(common, s, width);
+            zp.mul(c, s, c, width);
+            final MemorySegment perm = Party.bytes(arena, width);
+            Permutations.fill(common, perm, n, Ring.BITS);
+            final MemorySegment d = Party.bytes(arena, width);
+            zp.permuteGroups(c, perm, d, n);
+            p.send(Role.P2, Step.PC_VECTOR, d);
+        }
+    }
+
+    /** For β = 1, r = 2^64 − 1: shares of (0, 1, 1, …, 1), P0 holding common random u and P1 the rest. */
+    private static void shareOneZero(final Arena arena, final MemorySegment r, final MemorySegment beta, final int j,
+        final AesCtrPrg common, final MemorySegment c, final long n)
+    {
+        final MemorySegment u = Party.bytes(arena, Ring.BITS);
+        for (long e = 0; e < n; e++)
+        {
+            if (beta.get(Ring.BYTE, e) != 0 && r.getAtIndex(Ring.LONG, e) == -1L)
+            {
+                ZpSampler.uniform(common, u, Ring.BITS);
+                for (int i = 0; i < Ring.BITS; i++)
+                {
+                    final int ui = u.get(Ring.BYTE, i);
+                    c.set(Ring.BYTE, e * Ring.BITS + i, (byte)(j == 0 ? ui : ZpOps.sub(i == 0 ? 0 : 1, ui)));
+                }
+            }
+        }
+    }
+}

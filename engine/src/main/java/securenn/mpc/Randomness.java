@@ -1,0 +1,99 @@
+package securenn.mpc;
+
+import securenn.kernels.random.AesCtrPrg;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.nio.ByteBuffer;
+
+/**
+ * A party's pairwise pseudorandom streams: AES-CTR under the keys it shares with each other party (k01, k02, k12) —
+ * the paper's common randomness and PRF-derived shares — plus a private stream of its own. Both holders of a key
+ * draw the same bytes in the same order because every party runs the same straight-line program.
+ */
+public final class Randomness
+{
+    private final Role self;
+    private final AesCtrPrg[] shared = new AesCtrPrg[3];
+    private final AesCtrPrg own;
+
+    /**
+     * @param keys keys[i][j] is the key shared by Pi and Pj (i &lt; j); entries this party does not hold may be null
+     */
+    public Randomness(final Role self, final byte[][][] keys, final byte[] privateKey)
+    {
+        this.self = self;
+        for (final Role other : Role.values())
+        {
+            if (other != self)
+            {
+                final int lo = Math.min(self.id(), other.id());
+                final int hi = Math.max(self.id(), other.id());
+                shared[other.id()] = new AesCtrPrg(keys[lo][hi], 0x5EC0_0000L + lo * 3L + hi);
+            }
+        }
+        this.own = new AesCtrPrg(privateKey, 0x0A11_0000L + self.id());
+    }
+
+    /**
+     * Deterministic keys derived from a seed, for tests, benchmarks and the demo. Real deployments agree keys at
+     * session start instead.
+     */
+    public static Randomness fromSeed(final Role self, final long seed)
+    {
+        final byte[][][] keys = new byte[3][3][];
+        for (int i = 0; i < 3; i++)
+        {
+            for (int j = i + 1; j < 3; j++)
+            {
+                if (i == self.id() || j == self.id())
+                {
+                    keys[i][j] = derive(seed, "pair-" + i + j);
+                }
+            }
+        }
+        return new Randomness(self, keys, derive(seed, "own-" + self.id()));
+    }
+
+    /** Fresh random keys (for a single-JVM session whose parties were all created here). */
+    public static Randomness[] freshSession()
+    {
+        final SecureRandom rnd = new SecureRandom();
+        final long seed = rnd.nextLong();
+        return new Randomness[]{fromSeed(Role.P0, seed), fromSeed(Role.P1, seed), fromSeed(Role.P2, seed)};
+    }
+
+    /** The stream this party shares with {@code other}. */
+    public AesCtrPrg with(final Role other)
+    {
+        if (other == self)
+        {
+            throw new IllegalArgumentException(self + " shares no stream with itself");
+        }
+        return shared[other.id()];
+    }
+
+    /** This party's private stream. */
+    public AesCtrPrg own()
+    {
+        return own;
+    }
+
+    private static byte[] derive(final long seed, final String label)
+    {
+        try
+        {
+            final MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(ByteBuffer.allocate(8).putLong(seed).array());
+            sha.update(label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            final byte[] out = new byte[16];
+            System.arraycopy(sha.digest(), 0, out, 0, 16);
+            return out;
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("SHA-256 unavailable", ex);
+        }
+    }
+}
