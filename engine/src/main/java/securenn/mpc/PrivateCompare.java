@@ -3,7 +3,6 @@ package securenn.mpc;
 import securenn.kernels.Ring;
 import securenn.kernels.ZpOps;
 import securenn.kernels.random.AesCtrPrg;
-import securenn.kernels.random.Permutations;
 import securenn.kernels.random.ZpSampler;
 
 import java.lang.foreign.Arena;
@@ -15,8 +14,16 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Steps (as the correctness argument derives them; the listing's sign of (x − r) is a typo): with t = r for
  * β = 0 and t = r + 1 for β = 1, each P_j computes its shares of c[i] = (−1)^β·(t[i] − x[i]) + 1 + Σ_{k&gt;i} x[k]⊕t[k]
- * (the {@link ZpOps#privateCompareVector} kernel), multiplies by common random s[i] ∈ Z_67*, permutes each group of
- * 64 with a common random permutation π and sends it to P2, who reconstructs and outputs 1 iff some entry is 0.
+ * (the {@link ZpOps#privateCompareVector} kernel), multiplies by common random s[i] ∈ Z_67*, hides the position of
+ * a zero with a common random π and sends its shares to P2, who reconstructs and outputs 1 iff some entry is 0.
+ *
+ * <p>π and a pad, instead of the listing's uniform permutation. P0 adds a common random pad m ∈ Z_67^64 to its
+ * shares and P1 subtracts it, so P2's view is the reconstructed d = s·c alone (in the listing P2 also sees each
+ * party's shares). Every non-zero entry of d is uniform on Z_67* and independent of the others whatever c is, so the
+ * only information in the order of d is where its (at most one) zero sits — and a uniformly random cyclic rotation
+ * makes that position uniform. P2's view is therefore simulatable from β′ alone, as with a full permutation, at the
+ * cost of 64 pad bytes and one rotation byte per comparison instead of a 63-swap Fisher–Yates shuffle (the benchmark's
+ * largest single cost before this change).
  * Corner case β = 1, r = 2^64 − 1 (x ≤ r always holds): P0 and P1 share a vector with exactly one zero, using
  * common random u[i] (P0 holds u[i], P1 holds target[i] − u[i]).
  *
@@ -71,10 +78,20 @@ public final class PrivateCompare
             final MemorySegment s = Party.bytes(arena, width);
             ZpSampler.uniformNonZero(common, s, width);
             zp.mul(c, s, c, width);
-            final MemorySegment perm = Party.bytes(arena, width);
-            Permutations.fill(common, perm, n, Ring.BITS);
+            final MemorySegment pad = Party.bytes(arena, width);
+            ZpSampler.uniform(common, pad, width);
+            if (j == 0)
+            {
+                zp.add(c, pad, c, width);
+            }
+            else
+            {
+                zp.sub(c, pad, c, width);
+            }
+            final MemorySegment rotation = Party.bytes(arena, n);
+            common.fill(rotation);
             final MemorySegment d = Party.bytes(arena, width);
-            zp.permuteGroups(c, perm, d, n);
+            zp.rotateGroups(c, rotation, d, n);
             p.send(Role.P2, Step.PC_VECTOR, d);
         }
     }

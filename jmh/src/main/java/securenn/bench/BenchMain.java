@@ -10,7 +10,9 @@ import org.openjdk.jmh.annotations.Mode;
 import securenn.bench.report.BenchRow;
 import securenn.bench.report.KernelReport;
 import securenn.bench.report.MachineInfo;
+import securenn.bench.report.ProtocolReport;
 import securenn.bench.report.TransportReport;
+import securenn.bench.protocols.ProtocolBench;
 import securenn.bench.transport.TransportBench;
 
 import java.io.IOException;
@@ -36,11 +38,15 @@ public final class BenchMain
           transport Aeron IPC, Aeron UDP loopback (default and INVOKER driver) and a TCP baseline, as
                     separate processes: ping-pong latency 64 B-1 MiB, bulk throughput 1 KiB-64 MiB, and a
                     three-party round. Writes DIR/transport.json and DIR/transport.md (about 3 minutes).
+          protocols the whitepaper's Table 8 (Conv2d, MatMul, Maxpool, DMP, DReLU, ReLU) with three party
+                    processes over UDP loopback, beside the paper's LAN figures. Writes DIR/protocols.json
+                    and DIR/protocols.md (about 2 minutes).
 
         Options:
           --quick          fewer and shorter JMH iterations: a smoke run, wider error bars
           --out DIR        where reports go (default: perf-reports)
-          --include REGEX  only benchmarks whose name matches, e.g. 'GemmBench' (the report covers what ran)
+          --include REGEX  kernels only: benchmarks whose name matches, e.g. 'GemmBench'
+          --threading MODE protocols only: the Aeron driver threading, SHARED (default) or INVOKER
         """;
 
     private BenchMain()
@@ -53,6 +59,7 @@ public final class BenchMain
         boolean quick = false;
         Path out = Path.of("perf-reports");
         String include = null;
+        String threading = "SHARED";
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -65,6 +72,7 @@ public final class BenchMain
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--include" -> include = value(args, ++i, "--include");
+                case "--threading" -> threading = value(args, ++i, "--threading");
                 default ->
                 {
                     if (args[i].startsWith("-") || suite != null)
@@ -74,6 +82,18 @@ public final class BenchMain
                     suite = args[i];
                 }
             }
+        }
+        if ("protocols".equals(suite))
+        {
+            if (!threading.equals("SHARED") && !threading.equals("INVOKER"))
+            {
+                fail("--threading must be SHARED or INVOKER but was " + threading);
+            }
+            final List<Map<String, Object>> rows = new ProtocolBench(quick, threading).run();
+            new ProtocolReport(MachineInfo.current(), rows, "Three party processes on this host over Aeron UDP loopback "
+                + "(driver threading " + threading + "), one kernel thread each.").write(out);
+            System.out.println("wrote " + out.resolve("protocols.json") + " and " + out.resolve("protocols.md"));
+            return;
         }
         if ("transport".equals(suite))
         {

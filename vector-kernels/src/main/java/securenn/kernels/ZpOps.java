@@ -39,6 +39,27 @@ public interface ZpOps
      */
     void permuteGroups(MemorySegment in, MemorySegment perm, MemorySegment out, long n);
 
+    /**
+     * Rotates each group of 64 bytes by its own amount: {@code out[64·e + i] = in[64·e + ((i + shift[e]) mod 64)]}.
+     * Output must not overlap the input.
+     */
+    void rotateGroups(MemorySegment in, MemorySegment shifts, MemorySegment out, long n);
+
+    static void checkGroups(final String op, final MemorySegment in, final MemorySegment perGroup, final long perGroupBytes,
+        final MemorySegment out, final long n)
+    {
+        final long bytes = Math.multiplyExact(n, Ring.BITS);
+        final String shape = op + " over n=" + n + " groups of 64 bytes";
+        KernelChecks.requireNonNegative("n", n);
+        KernelChecks.requireBytes("in", in, bytes, shape);
+        KernelChecks.requireBytes(perGroupBytes == 1 ? "shifts" : "perm", perGroup, n * perGroupBytes, shape);
+        KernelChecks.requireBytes("out", out, bytes, shape);
+        if (bytes > 0)
+        {
+            KernelChecks.requireDisjoint("out", out.asSlice(0, bytes), "in", in.asSlice(0, bytes));
+        }
+    }
+
     static void check(final String op, final MemorySegment a, final MemorySegment b, final MemorySegment out, final long n)
     {
         final String shape = op + " over n=" + n + " Z_p bytes";

@@ -100,6 +100,12 @@ class ZpOpsTest
             }
             compare(arena, n, seed, "containsZero", (ops, out) -> ops.containsZero(x, out, n));
             compare(arena, n * 64L, seed, "permuteGroups", (ops, out) -> ops.permuteGroups(x, perm, out, n));
+            final MemorySegment shifts = arena.allocate(Math.max(1, n));
+            for (int e = 0; e < n; e++)
+            {
+                shifts.set(Ring.BYTE, e, (byte)rnd.nextInt(256)); // only the low 6 bits count
+            }
+            compare(arena, n * 64L, seed, "rotateGroups", (ops, out) -> ops.rotateGroups(x, shifts, out, n));
         }
     }
 

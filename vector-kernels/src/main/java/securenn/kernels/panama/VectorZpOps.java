@@ -34,6 +34,7 @@ final class VectorZpOps implements ZpOps
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final byte P = (byte)Ring.P;
     private static final ByteVector ZERO = ByteVector.zero(B);
+    private static final ByteVector IOTA = iota();
     // Lane shifts as static final constants: C2 folds them only from static final fields.
     private static final VectorShuffle<Byte> DOWN_1 = downShuffle(1);
     private static final VectorShuffle<Byte> DOWN_2 = downShuffle(2);
@@ -168,12 +169,7 @@ final class VectorZpOps implements ZpOps
             scalar.permuteGroups(in, perm, out, n);
             return;
         }
-        final long bytes = Math.multiplyExact(n, Ring.BITS);
-        ZpOps.check("permuteGroups", in, perm, out, bytes);
-        if (bytes > 0)
-        {
-            securenn.kernels.KernelChecks.requireDisjoint("out", out.asSlice(0, bytes), "in", in.asSlice(0, bytes));
-        }
+        ZpOps.checkGroups("permuteGroups", in, perm, Ring.BITS, out, n);
         for (long e = 0; e < n; e++)
         {
             final long base = e * Ring.BITS;
@@ -182,6 +178,23 @@ final class VectorZpOps implements ZpOps
             {
                 throw new IllegalArgumentException("perm group " + e + " holds an index outside [0, 63]");
             }
+            idx.selectFrom(ByteVector.fromMemorySegment(B, in, base, LE)).intoMemorySegment(out, base, LE);
+        }
+    }
+
+    @Override
+    public void rotateGroups(final MemorySegment in, final MemorySegment shifts, final MemorySegment out, final long n)
+    {
+        if (!GROUP_LANES)
+        {
+            scalar.rotateGroups(in, shifts, out, n);
+            return;
+        }
+        ZpOps.checkGroups("rotateGroups", in, shifts, 1, out, n);
+        for (long e = 0; e < n; e++)
+        {
+            final long base = e * Ring.BITS;
+            final ByteVector idx = IOTA.add(shifts.get(Ring.BYTE, e)).and((byte)(Ring.BITS - 1));
             idx.selectFrom(ByteVector.fromMemorySegment(B, in, base, LE)).intoMemorySegment(out, base, LE);
         }
     }
@@ -196,6 +209,16 @@ final class VectorZpOps implements ZpOps
     {
         final ByteVector d = a.sub(b);
         return d.add(P, d.compare(VectorOperators.LT, (byte)0));
+    }
+
+    private static ByteVector iota()
+    {
+        final byte[] lanes = new byte[B.length()];
+        for (int i = 0; i < lanes.length; i++)
+        {
+            lanes[i] = (byte)i;
+        }
+        return ByteVector.fromArray(B, lanes, 0);
     }
 
     /** Lane i ← lane (i + k) mod lanes; paired with {@link #downMask} it shifts lanes down, zero-filling the top. */

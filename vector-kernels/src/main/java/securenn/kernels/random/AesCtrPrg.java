@@ -77,6 +77,23 @@ public final class AesCtrPrg
         }
     }
 
+    /** Fills {@code dst[offset, offset + length)} with the next bytes of the stream. */
+    public void fill(final byte[] dst, final int offset, final int length)
+    {
+        int done = 0;
+        while (done < length)
+        {
+            if (position == CHUNK)
+            {
+                refill();
+            }
+            final int take = Math.min(CHUNK - position, length - done);
+            System.arraycopy(buffer, position, dst, offset + done, take);
+            position += take;
+            done += take;
+        }
+    }
+
     /** The next byte of the stream as an int in [0, 256). */
     public int nextByte()
     {

@@ -87,8 +87,7 @@ public final class ScalarZpOps implements ZpOps
     @Override
     public void permuteGroups(final MemorySegment in, final MemorySegment perm, final MemorySegment out, final long n)
     {
-        final long bytes = Math.multiplyExact(n, Ring.BITS);
-        ZpOps.check("permuteGroups", in, perm, out, bytes);
+        ZpOps.checkGroups("permuteGroups", in, perm, Ring.BITS, out, n);
         for (long e = 0; e < n; e++)
         {
             final long base = e * Ring.BITS;
@@ -100,6 +99,21 @@ public final class ScalarZpOps implements ZpOps
                     throw new IllegalArgumentException("perm[" + (base + i) + "] = " + src + " is not in [0, 63]");
                 }
                 out.set(Ring.BYTE, base + i, in.get(Ring.BYTE, base + src));
+            }
+        }
+    }
+
+    @Override
+    public void rotateGroups(final MemorySegment in, final MemorySegment shifts, final MemorySegment out, final long n)
+    {
+        ZpOps.checkGroups("rotateGroups", in, shifts, 1, out, n);
+        for (long e = 0; e < n; e++)
+        {
+            final int shift = shifts.get(Ring.BYTE, e) & (Ring.BITS - 1);
+            final long base = e * Ring.BITS;
+            for (int i = 0; i < Ring.BITS; i++)
+            {
+                out.set(Ring.BYTE, base + i, in.get(Ring.BYTE, base + ((i + shift) & (Ring.BITS - 1))));
             }
         }
     }

@@ -1,0 +1,152 @@
+package securenn.bench.protocols;
+
+import io.aeron.driver.ThreadingMode;
+import securenn.kernels.Kernels;
+import securenn.mpc.Party;
+import securenn.mpc.Randomness;
+import securenn.mpc.Role;
+import securenn.transport.EmbeddedDriver;
+import securenn.transport.PartyTransport;
+import securenn.transport.TransportConfig;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whitepaper's Table 8 microbenchmarks with three parties as separate processes over UDP loopback: this process
+ * is P0 and measures; P1 and P2 are {@link ProtocolBenchPeer} children.
+ */
+public final class ProtocolBench
+{
+    static final long SEED = 8;
+
+    private final boolean quick;
+    private final String threading;
+
+    public ProtocolBench(final boolean quick, final String threading)
+    {
+        this.quick = quick;
+        this.threading = threading;
+    }
+
+    static List<ProtocolCase> cases()
+    {
+        final List<ProtocolCase> cases = new ArrayList<>(ProtocolCase.table8());
+        cases.add(ProtocolCase.fullRelu(128, 128));
+        return cases;
+    }
+
+    static TransportConfig config(final int basePort, final String threading)
+    {
+        return TransportConfig.udpLoopback(basePort).threadingMode(ThreadingMode.valueOf(threading))
+            .connectTimeout(60, TimeUnit.SECONDS).messageTimeout(60, TimeUnit.SECONDS);
+    }
+
+    public String threading()
+    {
+        return threading;
+    }
+
+    public List<Map<String, Object>> run() throws Exception
+    {
+        final int base = 40_600;
+        final List<Process> children = new ArrayList<>();
+        final List<CompletableFuture<String>> outputs = new ArrayList<>();
+        try
+        {
+            for (final int p : new int[]{1, 2})
+            {
+                final Process child = child(p, base);
+                children.add(child);
+                outputs.add(CompletableFuture.supplyAsync(() -> read(child)));
+            }
+            final List<ProtocolRunner.Measured> mine;
+            try (EmbeddedDriver driver = EmbeddedDriver.start(config(base, threading));
+                PartyTransport transport = PartyTransport.open(0, driver);
+                Arena arena = Arena.ofConfined())
+            {
+                transport.awaitConnected();
+                final Party party = new Party(Role.P0, transport, Randomness.fromSeed(Role.P0, SEED), Kernels.best());
+                mine = new ProtocolRunner(party, quick, arena).runAll(cases());
+            }
+            final long[][] childBytes = new long[2][mine.size()];
+            for (int c = 0; c < 2; c++)
+            {
+                final String out = outputs.get(c).get(120, TimeUnit.SECONDS);
+                for (final String line : out.split("\n"))
+                {
+                    if (line.startsWith("CASE "))
+                    {
+                        final String[] f = line.split(" ");
+                        childBytes[c][Integer.parseInt(f[1])] = Long.parseLong(f[2]);
+                    }
+                    else if (line.startsWith("FAILED"))
+                    {
+                        throw new IllegalStateException("P" + (c + 1) + " " + line);
+                    }
+                }
+            }
+            final List<ProtocolCase> cases = cases();
+            final List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < mine.size(); i++)
+            {
+                final ProtocolCase c = cases.get(i);
+                final ProtocolRunner.Measured m = mine.get(i);
+                final Map<String, Object> row = new LinkedHashMap<>();
+                row.put("protocol", c.protocol());
+                row.put("dims", c.dims());
+                row.put("medianMs", m.medianMs());
+                row.put("minMs", m.minMs());
+                row.put("maxMs", m.maxMs());
+                row.put("rounds", m.rounds());
+                row.put("bytes", m.bytesSent() + childBytes[0][i] + childBytes[1][i]);
+                row.put("paperLanMs", c.paperLanMs());
+                row.put("paperMb", c.paperMb());
+                rows.add(row);
+                System.out.printf("  %-12s %-22s %9.3f ms  %3d rounds  %10.4f MB   (paper LAN %s ms, %s MB)%n", c.protocol(),
+                    c.dims(), m.medianMs(), m.rounds(), ((Number)row.get("bytes")).longValue() / 1e6, c.paperLanMs(), c.paperMb());
+            }
+            return rows;
+        }
+        finally
+        {
+            children.forEach(Process::destroyForcibly);
+        }
+    }
+
+    private Process child(final int party, final int base) throws IOException
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(ProtocolBenchPeer.class.getName());
+        cmd.add(Integer.toString(party));
+        cmd.add(Integer.toString(base));
+        cmd.add(Boolean.toString(quick));
+        cmd.add(threading);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    private static String read(final Process p)
+    {
+        try
+        {
+            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            return "FAILED: cannot read output: " + ex;
+        }
+    }
+}

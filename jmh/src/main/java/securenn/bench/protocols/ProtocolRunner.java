@@ -1,0 +1,110 @@
+package securenn.bench.protocols;
+
+import securenn.mpc.Party;
+import securenn.mpc.Role;
+import securenn.mpc.Step;
+import securenn.transport.LinkCounters;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs every Table 8 case on one party, in lock step with the other two: a barrier (each party sends one byte to
+ * each other) before and after every repetition, so that every repetition starts together and the closing barrier
+ * marks the end of the slowest party. Reported times include that closing barrier (one small message each way,
+ * about one round trip): conservative, and never negative as a subtraction of noisy barrier times could be.
+ */
+final class ProtocolRunner
+{
+    /** What one party measured for one case: median and spread (ms), its bytes sent per repetition, rounds. */
+    record Measured(double medianMs, double minMs, double maxMs, long bytesSent, long rounds)
+    {
+    }
+
+    private final Party party;
+    private final boolean quick;
+    private final MemorySegment one;
+    private final MemorySegment sink;
+
+    ProtocolRunner(final Party party, final boolean quick, final Arena arena)
+    {
+        this.party = party;
+        this.quick = quick;
+        this.one = arena.allocate(1);
+        this.sink = arena.allocate(1);
+    }
+
+    List<Measured> runAll(final List<ProtocolCase> cases)
+    {
+        final List<Measured> out = new ArrayList<>();
+        for (final ProtocolCase c : cases)
+        {
+            try (Arena arena = Arena.ofConfined())
+            {
+                final Runnable body = c.prepare().on(party, arena);
+                time(body, quick ? 3 : 10); // warm-up: the Vector API is ~100× slower before C2 compiles it
+                final long bytesBefore = bytesSent();
+                barrier();
+                final long clockBefore = party.transport().rounds();
+                body.run();
+                barrier();
+                final long rounds = party.transport().rounds() - clockBefore - 1;
+                final long bytes = bytesSent() - bytesBefore - 2L * 2; // minus the two barriers' bytes
+                final double[] ms = time(body, quick ? 5 : 20);
+                Arrays.sort(ms);
+                out.add(new Measured(median(ms), ms[0], ms[ms.length - 1], bytes, rounds));
+            }
+        }
+        return out;
+    }
+
+    private double[] time(final Runnable body, final int reps)
+    {
+        final double[] ms = new double[reps];
+        for (int r = 0; r < reps; r++)
+        {
+            barrier();
+            final long t0 = System.nanoTime();
+            body.run();
+            barrier();
+            ms[r] = (System.nanoTime() - t0) / 1e6;
+        }
+        return ms;
+    }
+
+    private void barrier()
+    {
+        for (final Role r : Role.values())
+        {
+            if (r != party.role())
+            {
+                party.send(r, Step.BARRIER, one);
+            }
+        }
+        for (final Role r : Role.values())
+        {
+            if (r != party.role())
+            {
+                party.receive(r, Step.BARRIER, sink);
+            }
+        }
+    }
+
+    private long bytesSent()
+    {
+        long sum = 0;
+        for (final LinkCounters c : party.transport().counters())
+        {
+            sum += c.bytesSent();
+        }
+        return sum;
+    }
+
+    private static double median(final double[] sorted)
+    {
+        return sorted[sorted.length / 2];
+    }
+}
