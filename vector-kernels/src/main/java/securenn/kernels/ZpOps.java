@@ -40,6 +40,25 @@ public interface ZpOps
     void permuteGroups(MemorySegment in, MemorySegment perm, MemorySegment out, long n);
 
     /**
+     * The filter step of rejection sampling of Z_67 values: maps each random byte b below the acceptance limit (201
+     * for Z_67, 198 for Z_67*) to b mod 67 (or 1 + b mod 66), in order, and writes the first
+     * min(accepted, cap) of them to {@code out} from its start. {@code out} must hold cap + 64 bytes (vector stores may
+     * run past the last value). Returns the number written. The result does not depend on the implementation, so
+     * parties whose machines choose different kernels consume their common streams identically.
+     */
+    int residues(MemorySegment random, int count, MemorySegment out, int cap, boolean nonZero);
+
+    /** Scalar reference of {@link #residues} for one byte: the value, or −1 if rejected. */
+    static int residue(final int b, final boolean nonZero)
+    {
+        if (nonZero)
+        {
+            return b < 198 ? 1 + b % 66 : -1;
+        }
+        return b < 201 ? b % 67 : -1;
+    }
+
+    /**
      * Rotates each group of 64 bytes by its own amount: {@code out[64·e + i] = in[64·e + ((i + shift[e]) mod 64)]}.
      * Output must not overlap the input.
      */

@@ -174,6 +174,40 @@ class ZpOpsTest
     }
 
     @Test
+    void residuesShouldMatchTheScalarFilterForEveryCountAndCap()
+    {
+        final long seed = 2222;
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment random = arena.allocate(5000);
+            for (long i = 0; i < random.byteSize(); i++)
+            {
+                random.set(Ring.BYTE, i, (byte)rnd.nextInt(256));
+            }
+            for (final boolean nonZero : new boolean[]{false, true})
+            {
+                for (final int count : new int[]{0, 1, 63, 64, 65, 200, 4999})
+                {
+                    for (final int cap : new int[]{0, 1, 50, 64, 100, 5000})
+                    {
+                        final MemorySegment e = arena.allocate(cap + 64L);
+                        final MemorySegment a = arena.allocate(cap + 64L);
+                        final int ke = SCALAR.residues(random, count, e, cap, nonZero);
+                        final int ka = VECTOR.residues(random, count, a, cap, nonZero);
+                        assertThat(ka).as("seed %d count %d cap %d nonZero %s", seed, count, cap, nonZero).isEqualTo(ke);
+                        TestData.assertSameBytes(e, a, ke, "seed " + seed + " residues count " + count + " cap " + cap);
+                        for (int i = 0; i < ke; i++)
+                        {
+                            assertThat((int)e.get(Ring.BYTE, i)).isBetween(nonZero ? 1 : 0, Ring.P - 1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldRejectBadArguments()
     {
         try (Arena arena = Arena.ofConfined())

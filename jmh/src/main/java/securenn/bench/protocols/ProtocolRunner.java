@@ -45,7 +45,7 @@ final class ProtocolRunner
             try (Arena arena = Arena.ofConfined())
             {
                 final Runnable body = c.prepare().on(party, arena);
-                time(body, quick ? 3 : 10); // warm-up: the Vector API is ~100× slower before C2 compiles it
+                time(body, quick ? 5 : 30); // warm-up: the Vector API and AES-CTR are ~30-100× slower before C2
                 final long bytesBefore = bytesSent();
                 barrier();
                 final long clockBefore = party.transport().rounds();

@@ -199,6 +199,41 @@ final class VectorZpOps implements ZpOps
         }
     }
 
+    @Override
+    public int residues(final MemorySegment random, final int count, final MemorySegment out, final int cap,
+        final boolean nonZero)
+    {
+        ZpOps.check("residues", random, null, random, count);
+        securenn.kernels.KernelChecks.requireBytes("out", out, cap + 64L, "residues with cap " + cap);
+        final int lanes = B.length();
+        final byte limit = (byte)(nonZero ? 198 : 201);
+        final byte size = (byte)(nonZero ? 66 : 67);
+        int k = 0;
+        int i = 0;
+        for (; i + lanes <= count && k < cap; i += lanes)
+        {
+            final ByteVector b = ByteVector.fromMemorySegment(B, random, i, LE);
+            final VectorMask<Byte> accept = b.compare(VectorOperators.ULT, limit);
+            ByteVector v = b.sub(size, b.compare(VectorOperators.UGE, size));          // b mod size for b < 3·size:
+            v = v.sub(size, v.compare(VectorOperators.UGE, size));                     // at most two subtractions
+            if (nonZero)
+            {
+                v = v.add((byte)1);
+            }
+            v.compress(accept).intoMemorySegment(out, k, LE);
+            k = Math.min(cap, k + accept.trueCount());
+        }
+        for (; i < count && k < cap; i++)
+        {
+            final int v = ZpOps.residue(random.get(Ring.BYTE, i) & 0xFF, nonZero);
+            if (v >= 0)
+            {
+                out.set(Ring.BYTE, k++, (byte)v);
+            }
+        }
+        return k;
+    }
+
     private static ByteVector addMod(final ByteVector a, final ByteVector b)
     {
         final ByteVector s = a.add(b);

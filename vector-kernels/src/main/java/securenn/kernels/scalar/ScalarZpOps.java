@@ -117,4 +117,22 @@ public final class ScalarZpOps implements ZpOps
             }
         }
     }
+
+    @Override
+    public int residues(final MemorySegment random, final int count, final MemorySegment out, final int cap,
+        final boolean nonZero)
+    {
+        ZpOps.check("residues", random, null, random, count);
+        securenn.kernels.KernelChecks.requireBytes("out", out, cap + 64L, "residues with cap " + cap);
+        int k = 0;
+        for (int i = 0; i < count && k < cap; i++)
+        {
+            final int v = ZpOps.residue(random.get(Ring.BYTE, i) & 0xFF, nonZero);
+            if (v >= 0)
+            {
+                out.set(Ring.BYTE, k++, (byte)v);
+            }
+        }
+        return k;
+    }
 }
