@@ -46,7 +46,7 @@ public final class BenchMain
           --quick          fewer and shorter JMH iterations: a smoke run, wider error bars
           --out DIR        where reports go (default: perf-reports)
           --include REGEX  kernels only: benchmarks whose name matches, e.g. 'GemmBench'
-          --threading MODE protocols only: the Aeron driver threading, SHARED (default) or INVOKER
+          --threading MODE protocols only: the Aeron driver threading, INVOKER (the default) or SHARED
         """;
 
     private BenchMain()
@@ -59,7 +59,7 @@ public final class BenchMain
         boolean quick = false;
         Path out = Path.of("perf-reports");
         String include = null;
-        String threading = "SHARED";
+        String threading = "default";
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -85,13 +85,14 @@ public final class BenchMain
         }
         if ("protocols".equals(suite))
         {
-            if (!threading.equals("SHARED") && !threading.equals("INVOKER"))
+            if (!List.of("default", "SHARED", "INVOKER").contains(threading))
             {
                 fail("--threading must be SHARED or INVOKER but was " + threading);
             }
             final List<Map<String, Object>> rows = new ProtocolBench(quick, threading).run();
             new ProtocolReport(MachineInfo.current(), rows, "Three party processes on this host over Aeron UDP loopback "
-                + "(driver threading " + threading + "), one kernel thread each.").write(out);
+                + "(driver threading " + (threading.equals("default") ? "INVOKER, the default" : threading)
+                + "), one kernel thread each.").write(out);
             System.out.println("wrote " + out.resolve("protocols.json") + " and " + out.resolve("protocols.md"));
             return;
         }
@@ -100,7 +101,7 @@ public final class BenchMain
             final TransportBench bench = new TransportBench(quick);
             final List<Map<String, Object>> rows = bench.run();
             final Map<String, String> descriptions = new LinkedHashMap<>();
-            for (final String id : List.of("aeron-ipc", "aeron-udp", "aeron-udp-invoker", "tcp"))
+            for (final String id : List.of("aeron-ipc", "aeron-udp", "aeron-udp-shared", "tcp"))
             {
                 descriptions.put(id, TransportBench.describe(id));
             }

@@ -24,14 +24,28 @@ public final class EmbeddedDriver implements AutoCloseable
 
     private final MediaDriver driver;
     private final TransportConfig config;
+    private final ThreadingMode threading;
 
-    private EmbeddedDriver(final MediaDriver driver, final TransportConfig config)
+    private EmbeddedDriver(final MediaDriver driver, final TransportConfig config, final ThreadingMode threading)
     {
         this.driver = driver;
         this.config = config;
+        this.threading = threading;
     }
 
+    /** A driver for the one party of this process. */
     public static EmbeddedDriver start(final TransportConfig config)
+    {
+        return start(config, false);
+    }
+
+    /** A driver that the three parties of a session in this JVM share (never INVOKER). */
+    public static EmbeddedDriver startShared(final TransportConfig config)
+    {
+        return start(config, true);
+    }
+
+    private static EmbeddedDriver start(final TransportConfig config, final boolean shared)
     {
         config.conclude();
         removeStaleDirectories(config.driverDirBase());
@@ -43,7 +57,7 @@ public final class EmbeddedDriver implements AutoCloseable
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .warnIfDirectoryExists(false)
-            .threadingMode(config.threadingMode())
+            .threadingMode(config.resolvedThreading(shared))
             .sharedIdleStrategy(IdleStrategies.create(config.driverIdle()))
             .sharedNetworkIdleStrategy(IdleStrategies.create(config.driverIdle()))
             .conductorIdleStrategy(IdleStrategies.create(config.driverIdle()))
@@ -65,7 +79,7 @@ public final class EmbeddedDriver implements AutoCloseable
             .spiesSimulateConnection(false);
         try
         {
-            return new EmbeddedDriver(MediaDriver.launchEmbedded(ctx), config);
+            return new EmbeddedDriver(MediaDriver.launchEmbedded(ctx), config, config.resolvedThreading(shared));
         }
         catch (final RuntimeException ex)
         {
@@ -81,7 +95,12 @@ public final class EmbeddedDriver implements AutoCloseable
     /** The driver's duty cycle for the party thread to run, in {@link ThreadingMode#INVOKER} mode; else null. */
     public AgentInvoker invoker()
     {
-        return config.threadingMode() == ThreadingMode.INVOKER ? driver.sharedAgentInvoker() : null;
+        return threading == ThreadingMode.INVOKER ? driver.sharedAgentInvoker() : null;
+    }
+
+    public ThreadingMode threading()
+    {
+        return threading;
     }
 
     public TransportConfig config()

@@ -22,7 +22,7 @@ public final class LocalParties implements AutoCloseable
             throw new IllegalArgumentException("threadingMode INVOKER needs one party per process; three parties in one "
                 + "JVM share a driver that must run its own thread (SHARED, SHARED_NETWORK or DEDICATED)");
         }
-        final LocalParties local = new LocalParties(EmbeddedDriver.start(config));
+        final LocalParties local = new LocalParties(EmbeddedDriver.startShared(config));
         try
         {
             for (int p = 0; p < Parties.COUNT; p++)

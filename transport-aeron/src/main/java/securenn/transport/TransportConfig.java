@@ -11,9 +11,11 @@ import java.util.concurrent.TimeUnit;
  * and names the offending field and value.
  *
  * <p>Defaults are chosen for three parties on one small host (the worst case for spinning threads) and work on
- * separate hosts too: the party thread waits with a yielding idle strategy; each process runs one shared driver
- * thread that backs off to parking when idle, so it costs little while the parties compute and keeps the links
- * alive through long computations.
+ * separate hosts too: the party thread waits with a yielding idle strategy, and by default ({@code threadingMode}
+ * unset) a driver that serves one party runs INVOKER — its duty cycle on the party thread, no driver threads at all;
+ * measured the fastest on 2 cores (bin/bench transport, bin/bench protocols) — while the one driver that three
+ * parties share in a JVM runs SHARED, one thread that backs off to parking when idle. INVOKER's one caveat: a party
+ * that computes for longer than the message timeout without calling the transport looks silent to its peers.
  */
 public final class TransportConfig
 {
@@ -26,7 +28,7 @@ public final class TransportConfig
     private long messageTimeoutNs = TimeUnit.SECONDS.toNanos(10);
     private String partyIdle = "yield";
     private String driverIdle = "backoff";
-    private ThreadingMode threadingMode = ThreadingMode.SHARED;
+    private ThreadingMode threadingMode; // null: INVOKER for a driver of one party, SHARED for one shared by three
     private int mtu = 65_504;
     private int termLength = 16 * 1024 * 1024;
     private int receiverWindow = 1024 * 1024;
@@ -90,7 +92,10 @@ public final class TransportConfig
         return this;
     }
 
-    /** SHARED (default: one driver thread), DEDICATED, SHARED_NETWORK, or INVOKER (the party thread runs the driver). */
+    /**
+     * INVOKER (the party thread runs the driver; the default for one party per process), SHARED (one driver thread;
+     * the default when three parties share a driver), SHARED_NETWORK or DEDICATED.
+     */
     public TransportConfig threadingMode(final ThreadingMode mode)
     {
         this.threadingMode = mode;
@@ -147,10 +152,6 @@ public final class TransportConfig
         positive("messageTimeout", messageTimeoutNs);
         IdleStrategies.create(partyIdle);
         IdleStrategies.create(driverIdle);
-        if (threadingMode == null)
-        {
-            throw new IllegalArgumentException("threadingMode must not be null");
-        }
         if (mtu < 1024 || mtu > 65_504 || mtu % 32 != 0)
         {
             throw new IllegalArgumentException("mtu must be a multiple of 32 in [1024, 65504] but was " + mtu);
@@ -213,9 +214,20 @@ public final class TransportConfig
         return driverIdle;
     }
 
+    /** The configured threading mode, or null for the default. */
     public ThreadingMode threadingMode()
     {
         return threadingMode;
+    }
+
+    /** The threading mode a driver uses: the configured one, else INVOKER for one party and SHARED for three. */
+    public ThreadingMode resolvedThreading(final boolean sharedByThreeParties)
+    {
+        if (threadingMode != null)
+        {
+            return threadingMode;
+        }
+        return sharedByThreeParties ? ThreadingMode.SHARED : ThreadingMode.INVOKER;
     }
 
     public int mtu()
@@ -251,7 +263,7 @@ public final class TransportConfig
     @Override
     public String toString()
     {
-        return (ipc ? "ipc" : "udp " + Arrays.toString(endpoints)) + " threading=" + threadingMode + " partyIdle="
+        return (ipc ? "ipc" : "udp " + Arrays.toString(endpoints)) + " threading=" + (threadingMode == null ? "default" : threadingMode) + " partyIdle="
             + partyIdle + " driverIdle=" + driverIdle + " mtu=" + mtu + " termLength=" + termLength
             + " rcvWindow=" + receiverWindow + " messageTimeout=" + TimeUnit.NANOSECONDS.toMillis(messageTimeoutNs) + "ms";
     }

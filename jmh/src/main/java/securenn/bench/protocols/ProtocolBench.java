@@ -47,8 +47,9 @@ public final class ProtocolBench
 
     static TransportConfig config(final int basePort, final String threading)
     {
-        return TransportConfig.udpLoopback(basePort).threadingMode(ThreadingMode.valueOf(threading))
-            .connectTimeout(60, TimeUnit.SECONDS).messageTimeout(60, TimeUnit.SECONDS);
+        final TransportConfig c = TransportConfig.udpLoopback(basePort).connectTimeout(60, TimeUnit.SECONDS)
+            .messageTimeout(60, TimeUnit.SECONDS);
+        return threading.equals("default") ? c : c.threadingMode(ThreadingMode.valueOf(threading));
     }
 
     public String threading()

@@ -12,7 +12,7 @@ import java.util.Optional;
 /** Writes {@code transport.json} and {@code transport.md} from the transport benchmark's rows, with its targets. */
 public final class TransportReport
 {
-    private static final List<String> TRANSPORTS = List.of("aeron-ipc", "aeron-udp", "aeron-udp-invoker", "tcp");
+    private static final List<String> TRANSPORTS = List.of("aeron-ipc", "aeron-udp", "aeron-udp-shared", "tcp");
 
     private final MachineInfo machine;
     private final List<Map<String, Object>> rows;

@@ -42,7 +42,7 @@ public final class TransportBench
     public List<Map<String, Object>> run() throws Exception
     {
         ipc();
-        for (final Variant v : List.of(Variant.AERON_UDP, Variant.AERON_UDP_INVOKER, Variant.TCP))
+        for (final Variant v : List.of(Variant.AERON_UDP, Variant.AERON_UDP_SHARED, Variant.TCP))
         {
             for (final String scenario : List.of("ping", "bulk", "round"))
             {

@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 enum Variant
 {
     AERON_IPC("aeron-ipc", "Aeron IPC, three parties in one JVM, shared driver thread (backoff), parties yield"),
-    AERON_UDP("aeron-udp", "Aeron UDP loopback, one process per party, default config (shared driver thread with "
-        + "backoff idle, parties yield)"),
-    AERON_UDP_INVOKER("aeron-udp-invoker", "Aeron UDP loopback, one process per party, driver duty cycle run by the "
-        + "party thread (INVOKER), yield"),
+    AERON_UDP("aeron-udp", "Aeron UDP loopback, one process per party, default config (driver duty cycle run by the "
+        + "party thread: INVOKER; parties yield)"),
+    AERON_UDP_SHARED("aeron-udp-shared", "Aeron UDP loopback, one process per party, one driver thread per process "
+        + "(SHARED, backoff idle), parties yield"),
     TCP("tcp", "TCP loopback, one process per party, SocketChannel with TCP_NODELAY (non-blocking in the round)");
 
     final String id;
@@ -39,9 +39,9 @@ enum Variant
     TransportConfig config(final int basePort)
     {
         final TransportConfig c = this == AERON_IPC ? TransportConfig.ipc() : TransportConfig.udpLoopback(basePort);
-        if (this == AERON_UDP_INVOKER)
+        if (this == AERON_UDP_SHARED)
         {
-            c.threadingMode(ThreadingMode.INVOKER);
+            c.threadingMode(ThreadingMode.SHARED);
         }
         return c.connectTimeout(60, TimeUnit.SECONDS).messageTimeout(30, TimeUnit.SECONDS);
     }
