@@ -37,10 +37,10 @@ public final class BenchMain
                     Writes DIR/kernels.json and DIR/kernels.md (about 8 minutes; --quick about 3).
           transport Aeron IPC, Aeron UDP loopback (default and INVOKER driver) and a TCP baseline, as
                     separate processes: ping-pong latency 64 B-1 MiB, bulk throughput 1 KiB-64 MiB, and a
-                    three-party round. Writes DIR/transport.json and DIR/transport.md (about 3 minutes).
+                    three-party round. Writes DIR/transport.json and DIR/transport.md (about 30 seconds).
           protocols the whitepaper's Table 8 (Conv2d, MatMul, Maxpool, DMP, DReLU, ReLU) with three party
                     processes over UDP loopback, beside the paper's LAN figures. Writes DIR/protocols.json
-                    and DIR/protocols.md (about 2 minutes).
+                    and DIR/protocols.md (about 30 seconds).
 
         Options:
           --quick          fewer and shorter JMH iterations: a smoke run, wider error bars
