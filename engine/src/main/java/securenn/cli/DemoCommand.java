@@ -2,51 +2,107 @@ package securenn.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import securenn.kernels.KernelSelfCheck;
+import securenn.data.Mnist;
 import securenn.kernels.Kernels;
+import securenn.mpc.FixedPoint;
+import securenn.mpc.LocalSession;
+import securenn.nn.FloatNetwork;
+import securenn.nn.Model;
+import securenn.nn.ModelFile;
+import securenn.nn.SecureInference;
 
 import java.io.PrintStream;
-import java.util.List;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * The main job. For now: the kernel self-check — every Vector API kernel against its scalar oracle on random
- * inputs, with timings. Exit code 0 when all agree, 1 otherwise.
+ * The main job: secure inference of MNIST digits. The model owner's plaintext model is split into shares for P0 and
+ * P1, a client splits each image, the three parties (in this JVM, over Aeron IPC) run the network, and the client
+ * reconstructs and prints the predictions, the accuracy and what it cost.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-        "Checks every vector kernel against its scalar oracle on random inputs and prints the speed-up.",
-        "Exit code 0 when every kernel agrees, 1 when any differs."})
+        "Secure inference of MNIST images by three parties in one JVM (Aeron IPC), with the bundled model",
+        "(network A, trained by this project) and the bundled 100-image test sample unless told otherwise."})
 final class DemoCommand implements Callable<Integer>
 {
-    @Option(names = "--seed", defaultValue = "20261124", description = "Seed of the random inputs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", description = "MNIST directory (IDX files, gzipped or not); default: the bundled sample.")
+    Path data;
+
+    @Option(names = "--model", description = "Plaintext model file; default: the bundled network A model.")
+    Path model;
+
+    @Option(names = "--images", defaultValue = "100", description = "How many test images to classify (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--batch", defaultValue = "100", description = "Images per secure batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--show", defaultValue = "10", description = "Predictions to print (default: ${DEFAULT-VALUE}).")
+    int show;
+
+    @Option(names = "--seed", defaultValue = "20261124", description = "Seed of the session keys and client shares (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--kernels-check", description = "Instead: check every vector kernel against its scalar oracle.")
+    boolean kernelsCheck;
+
     @Override
-    public Integer call()
+    public Integer call() throws Exception
     {
+        if (kernelsCheck)
+        {
+            return new KernelCheck(seed).run(System.out);
+        }
         final PrintStream out = System.out;
-        final Kernels kernels = Kernels.best();
-        out.printf("securenn kernel self-check: %s kernels (%d-bit vectors) vs scalar oracle, seed %d, %d cores%n",
-            kernels.name(), kernels.vectorBits(), seed, Runtime.getRuntime().availableProcessors());
-        final List<KernelSelfCheck.Result> results = new KernelSelfCheck(kernels, seed).run();
-        out.printf("%-24s %-22s %-7s %11s %11s %8s%n", "kernel", "shape", "agrees", "scalar ms", kernels.name() + " ms",
-            "speedup");
-        int failed = 0;
-        for (final KernelSelfCheck.Result r : results)
+        final Mnist test = (data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TEST)).head(images);
+        final Model plain = model == null ? ModelFile.bundled() : ModelFile.read(model);
+        if (batch < 1 || images < 1)
         {
-            out.printf("%-24s %-22s %-7s %11.3f %11.3f %7.1fx%n", r.kernel(), r.shape(), r.agrees() ? "yes" : "NO",
-                r.scalarMillis(), r.candidateMillis(), r.speedup());
-            failed += r.agrees() ? 0 : 1;
+            throw new IllegalArgumentException("--images and --batch must be at least 1");
         }
-        if (failed > 0)
+        out.printf("securenn demo: network %s, %d test images from %s, kernels: %s (%d-bit vectors)%n", plain.spec().name(),
+            test.count(), data == null ? "the bundled sample" : data, Kernels.best().name(), Kernels.best().vectorBits());
+        try (Arena arena = Arena.ofShared(); LocalSession session = LocalSession.ipc(seed))
         {
-            out.printf("FAILED: %d of %d kernels disagree with the scalar oracle (seed %d)%n", failed, results.size(), seed);
-            return 1;
+            final ModelFile.SharedModel[] shares = ModelFile.split(plain, FixedPoint.DEFAULT, arena, new SplittableRandom(seed));
+            out.printf("model owner: split %d parameter tensors into shares for P0 and P1 (fixed point, %d fraction bits)%n",
+                shares[0].params().length, FixedPoint.DEFAULT.fractionBits());
+            int correct = 0;
+            int floatCorrect = 0;
+            double millis = 0;
+            long rounds = 0;
+            long bytes = 0;
+            final SplittableRandom client = new SplittableRandom(seed + 1);
+            for (int from = 0; from < test.count(); from += batch)
+            {
+                final int n = Math.min(batch, test.count() - from);
+                final double[] x = FloatNetwork.images(test, from, n);
+                final SecureInference.Result r = SecureInference.classify(session, shares, x, n, client);
+                final int[] floatPred = FloatNetwork.argmax(FloatNetwork.forward(plain, x, n), n, plain.spec().output().size());
+                for (int s = 0; s < n; s++)
+                {
+                    correct += r.predictions()[s] == test.label(from + s) ? 1 : 0;
+                    floatCorrect += floatPred[s] == test.label(from + s) ? 1 : 0;
+                    if (from + s < show)
+                    {
+                        out.printf("  image %3d: label %d, secure prediction %d%s%n", from + s, test.label(from + s),
+                            r.predictions()[s], r.predictions()[s] == test.label(from + s) ? "" : "  (wrong)");
+                    }
+                }
+                millis += r.millis();
+                rounds += r.rounds();
+                bytes += r.bytes();
+                out.printf("batch of %d: %.1f ms, %d rounds, %.2f MB%n", n, r.millis(), r.rounds(), r.bytes() / 1e6);
+            }
+            out.printf("secure accuracy %d/%d = %.2f%% (plaintext float model: %.2f%%); %.1f ms, %d rounds, %.2f MB in total%n",
+                correct, test.count(), 100.0 * correct / test.count(), 100.0 * floatCorrect / test.count(), millis, rounds,
+                bytes / 1e6);
         }
-        out.printf("OK: all %d kernels agree with the scalar oracle%n", results.size());
         return 0;
     }
 }

@@ -1,0 +1,350 @@
+package securenn.nn;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import securenn.kernels.Ring;
+import securenn.mpc.FixedPoint;
+import securenn.mpc.Role;
+
+/**
+ * Model files. Both kinds start with a text header and continue in binary (all numbers little-endian):
+ * <pre>
+ *   plaintext model (the model owner's):          share file (one per server, P0 or P1):
+ *   SECURENN-MODEL 1\n                           SECURENN-SHARES 1\n
+ *   name A\n                                     name A\n
+ *   &lt;network description lines&gt;                  party P0\n
+ *   end\n                                        fraction-bits 13\n
+ *   tensors 6\n                                  model-id &lt;sha-256 of the plaintext file, hex&gt;\n
+ *   then per tensor: int64 count, count float64  &lt;network description lines&gt;
+ *                                                end\n
+ *                                                tensors 6\n
+ *                                                then per tensor: int64 count, count int64 shares
+ * </pre>
+ * Tensor order and layouts are those of {@link NetworkSpec}. A reader checks every count against the network and
+ * fails naming the file, the tensor and the mismatch.
+ */
+public final class ModelFile
+{
+    private static final String MODEL_MAGIC = "SECURENN-MODEL 1";
+    private static final String SHARES_MAGIC = "SECURENN-SHARES 1";
+
+    /** One server's shares of a model, ready for secure inference. */
+    public record SharedModel(NetworkSpec spec, Role party, int fractionBits, String modelId, MemorySegment[] params)
+    {
+    }
+
+    private ModelFile()
+    {
+    }
+
+    public static void write(final Path file, final Model model) throws IOException
+    {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file))))
+        {
+            header(out, MODEL_MAGIC, model.spec(), "");
+            out.write(("tensors " + model.params().length + "\n").getBytes(StandardCharsets.UTF_8));
+            for (final double[] t : model.params())
+            {
+                final ByteBuffer buf = ByteBuffer.allocate(8 + 8 * t.length).order(ByteOrder.LITTLE_ENDIAN);
+                buf.putLong(t.length);
+                for (final double v : t)
+                {
+                    buf.putDouble(v);
+                }
+                out.write(buf.array());
+            }
+        }
+    }
+
+    public static Model read(final Path file) throws IOException
+    {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file)))
+        {
+            return read(in, file.toString());
+        }
+    }
+
+    /** The demo model bundled with the project (network A trained by {@link FloatNetwork#train}). */
+    public static Model bundled() throws IOException
+    {
+        try (InputStream in = ModelFile.class.getResourceAsStream("/securenn/models/A.model"))
+        {
+            if (in == null)
+            {
+                throw new IOException("the bundled model securenn/models/A.model is missing from the classpath");
+            }
+            return read(new BufferedInputStream(in), "bundled model A");
+        }
+    }
+
+    static Model read(final InputStream raw, final String name) throws IOException
+    {
+        final DataInputStream in = new DataInputStream(raw);
+        expectLine(in, MODEL_MAGIC, name);
+        final NetworkSpec spec = spec(in, name, null);
+        final double[][] params = new double[tensors(in, spec, name)][];
+        for (int t = 0; t < params.length; t++)
+        {
+            final byte[] bytes = payload(in, name, t, expectedSize(spec, t));
+            final ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            params[t] = new double[bytes.length / 8];
+            for (int i = 0; i < params[t].length; i++)
+            {
+                params[t][i] = buf.getDouble();
+            }
+        }
+        trailing(in, name);
+        return new Model(spec, params);
+    }
+
+    /** The model's identity for share files: SHA-256 over its plaintext file's bytes. */
+    public static String modelId(final Model model)
+    {
+        try
+        {
+            final Path tmp = Files.createTempFile("securenn-model", ".model");
+            try
+            {
+                write(tmp, model);
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tmp)));
+            }
+            finally
+            {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        catch (final IOException | NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("cannot fingerprint the model: " + ex, ex);
+        }
+    }
+
+    /** Encodes the model in fixed point and splits every tensor into shares for P0 and P1. */
+    public static SharedModel[] split(final Model model, final FixedPoint fp, final Arena arena, final java.util.SplittableRandom rnd)
+    {
+        final String id = modelId(model);
+        final MemorySegment[] s0 = new MemorySegment[model.params().length];
+        final MemorySegment[] s1 = new MemorySegment[model.params().length];
+        for (int t = 0; t < s0.length; t++)
+        {
+            final double[] v = model.params()[t];
+            s0[t] = arena.allocate(Math.max(1, v.length) * 8L, 64).asSlice(0, v.length * 8L);
+            s1[t] = arena.allocate(Math.max(1, v.length) * 8L, 64).asSlice(0, v.length * 8L);
+            for (int i = 0; i < v.length; i++)
+            {
+                final long r = rnd.nextLong();
+                s0[t].setAtIndex(Ring.LONG, i, r);
+                s1[t].setAtIndex(Ring.LONG, i, fp.encode(v[i]) - r);
+            }
+        }
+        return new SharedModel[]{new SharedModel(model.spec(), Role.P0, fp.fractionBits(), id, s0),
+            new SharedModel(model.spec(), Role.P1, fp.fractionBits(), id, s1)};
+    }
+
+    public static void writeShares(final Path file, final SharedModel shares) throws IOException
+    {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file))))
+        {
+            header(out, SHARES_MAGIC, shares.spec(), "party " + shares.party() + "\nfraction-bits " + shares.fractionBits()
+                + "\nmodel-id " + shares.modelId() + "\n");
+            out.write(("tensors " + shares.params().length + "\n").getBytes(StandardCharsets.UTF_8));
+            for (final MemorySegment t : shares.params())
+            {
+                final ByteBuffer buf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                out.write(buf.putLong(t.byteSize() / 8).array());
+                out.write(t.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            }
+        }
+    }
+
+    public static SharedModel readShares(final Path file, final Arena arena) throws IOException
+    {
+        final String name = file.toString();
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file))))
+        {
+            expectLine(in, SHARES_MAGIC, name);
+            final String[] meta = new String[3];
+            final NetworkSpec spec = spec(in, name, meta);
+            final Role party = switch (meta[0])
+            {
+                case "P0" -> Role.P0;
+                case "P1" -> Role.P1;
+                default -> throw new IOException(name + ": party must be P0 or P1 but is '" + meta[0] + "'");
+            };
+            final int f;
+            try
+            {
+                f = Integer.parseInt(meta[1]);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IOException(name + ": fraction-bits '" + meta[1] + "' is not a number");
+            }
+            final MemorySegment[] params = new MemorySegment[tensors(in, spec, name)];
+            for (int t = 0; t < params.length; t++)
+            {
+                final byte[] bytes = payload(in, name, t, expectedSize(spec, t));
+                params[t] = arena.allocate(Math.max(8, bytes.length), 64).asSlice(0, bytes.length);
+                MemorySegment.copy(bytes, 0, params[t], java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+            }
+            trailing(in, name);
+            return new SharedModel(spec, party, f, meta[2], params);
+        }
+    }
+
+    private static void header(final OutputStream out, final String magic, final NetworkSpec spec, final String meta)
+        throws IOException
+    {
+        out.write((magic + "\nname " + spec.name() + "\n" + meta + spec.describe() + "end\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads "name", optional party/fraction-bits/model-id lines (into meta), the description and "end". */
+    private static NetworkSpec spec(final DataInputStream in, final String name, final String[] meta) throws IOException
+    {
+        final String nameLine = line(in, name);
+        if (!nameLine.startsWith("name "))
+        {
+            throw new IOException(name + ": expected 'name …' but found '" + nameLine + "'");
+        }
+        if (meta != null)
+        {
+            meta[0] = field(line(in, name), "party", name);
+            meta[1] = field(line(in, name), "fraction-bits", name);
+            meta[2] = field(line(in, name), "model-id", name);
+        }
+        final StringBuilder desc = new StringBuilder();
+        for (String l = line(in, name); !l.equals("end"); l = line(in, name))
+        {
+            desc.append(l).append('\n');
+        }
+        try
+        {
+            return NetworkSpec.parse(nameLine.substring(5), desc.toString());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IOException(name + ": bad network description: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static String field(final String line, final String key, final String name) throws IOException
+    {
+        if (!line.startsWith(key + " "))
+        {
+            throw new IOException(name + ": expected '" + key + " …' but found '" + line + "'");
+        }
+        return line.substring(key.length() + 1).trim();
+    }
+
+    private static int tensors(final DataInputStream in, final NetworkSpec spec, final String name) throws IOException
+    {
+        final String l = line(in, name);
+        final int count;
+        try
+        {
+            count = Integer.parseInt(field(l, "tensors", name));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IOException(name + ": bad tensor count line '" + l + "'");
+        }
+        if (count != spec.parameterCount())
+        {
+            throw new IOException(name + ": " + count + " tensors but network " + spec.name() + " has "
+                + spec.parameterCount());
+        }
+        return count;
+    }
+
+    private static long expectedSize(final NetworkSpec spec, final int tensor)
+    {
+        int t = 0;
+        for (final NetworkSpec.Layer l : spec.layers())
+        {
+            for (final long size : l.parameterSizes())
+            {
+                if (t++ == tensor)
+                {
+                    return size;
+                }
+            }
+        }
+        throw new IllegalStateException("tensor " + tensor);
+    }
+
+    private static byte[] payload(final DataInputStream in, final String name, final int tensor, final long expected)
+        throws IOException
+    {
+        final byte[] countBytes = new byte[8];
+        try
+        {
+            in.readFully(countBytes);
+            final long count = ByteBuffer.wrap(countBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            if (count != expected)
+            {
+                throw new IOException(name + ": tensor " + tensor + " holds " + count + " values but the network needs "
+                    + expected);
+            }
+            final byte[] bytes = new byte[Math.toIntExact(8 * count)];
+            in.readFully(bytes);
+            return bytes;
+        }
+        catch (final EOFException ex)
+        {
+            throw new IOException(name + ": truncated in tensor " + tensor, ex);
+        }
+    }
+
+    private static void trailing(final DataInputStream in, final String name) throws IOException
+    {
+        if (in.read() >= 0)
+        {
+            throw new IOException(name + ": unexpected bytes after the last tensor");
+        }
+    }
+
+    private static void expectLine(final DataInputStream in, final String expected, final String name) throws IOException
+    {
+        final String l = line(in, name);
+        if (!l.equals(expected))
+        {
+            throw new IOException(name + ": not a securenn file of this kind (expected '" + expected + "', found '"
+                + (l.length() > 40 ? l.substring(0, 40) + "…" : l) + "')");
+        }
+    }
+
+    private static String line(final DataInputStream in, final String name) throws IOException
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read())
+        {
+            if (c < 0)
+            {
+                throw new IOException(name + ": truncated header");
+            }
+            if (sb.length() > 4096)
+            {
+                throw new IOException(name + ": header line too long (not a securenn file?)");
+            }
+            sb.append((char)c);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,66 @@
+package securenn.nn;
+
+import securenn.kernels.Kernels;
+import securenn.kernels.Ring;
+import securenn.kernels.Transpose;
+
+import java.lang.foreign.MemorySegment;
+
+/** The fixed-point twin: the network's arithmetic in the clear, exactly as the secure version computes it. */
+public final class PlainRingBackend implements RingBackend
+{
+    private final Kernels kernels;
+
+    public PlainRingBackend(final Kernels kernels)
+    {
+        this.kernels = kernels;
+    }
+
+    @Override
+    public boolean holdsData()
+    {
+        return true;
+    }
+
+    @Override
+    public Kernels kernels()
+    {
+        return kernels;
+    }
+
+    @Override
+    public void matmul(final MemorySegment a, final Transpose ta, final MemorySegment b, final Transpose tb,
+        final MemorySegment c, final int m, final int k, final int n)
+    {
+        kernels.gemm().multiply(a, ta, b, tb, c, m, k, n, false);
+    }
+
+    @Override
+    public void truncate(final MemorySegment x, final int f, final long n)
+    {
+        kernels.ring().shiftRight(x, f, x, n);
+    }
+
+    @Override
+    public void relu(final MemorySegment x, final MemorySegment out, final long n)
+    {
+        for (long i = 0; i < n; i++)
+        {
+            out.setAtIndex(Ring.LONG, i, Math.max(0, x.getAtIndex(Ring.LONG, i)));
+        }
+    }
+
+    @Override
+    public void maxPool(final MemorySegment windows, final MemorySegment out, final long groups, final int size)
+    {
+        for (long g = 0; g < groups; g++)
+        {
+            long best = windows.getAtIndex(Ring.LONG, g * size);
+            for (int i = 1; i < size; i++)
+            {
+                best = Math.max(best, windows.getAtIndex(Ring.LONG, g * size + i));
+            }
+            out.setAtIndex(Ring.LONG, g, best);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package securenn.nn;
+
+import securenn.kernels.Kernels;
+import securenn.kernels.Transpose;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The operations a network needs over Z_{2^64}, so that one forward pass serves the plaintext fixed-point twin and
+ * the secure protocol alike. Local linear work (im2col, bias, layout changes) is done by the network itself, and only
+ * where {@link #holdsData()} — P2 runs the same program but holds no data.
+ */
+public interface RingBackend
+{
+    boolean holdsData();
+
+    Kernels kernels();
+
+    /** c = op(a)·op(b) (m×k times k×n). */
+    void matmul(MemorySegment a, Transpose ta, MemorySegment b, Transpose tb, MemorySegment c, int m, int k, int n);
+
+    /** Divides by 2^f (fixed-point rescaling after a product). */
+    void truncate(MemorySegment x, int f, long n);
+
+    void relu(MemorySegment x, MemorySegment out, long n);
+
+    /** Maximum of each group of {@code size} consecutive values. */
+    void maxPool(MemorySegment windows, MemorySegment out, long groups, int size);
+}

@@ -1,0 +1,145 @@
+package securenn.nn;
+
+import securenn.kernels.ConvShape;
+import securenn.kernels.Im2Col;
+import securenn.kernels.Ring;
+import securenn.kernels.Transpose;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Forward pass of a network in fixed point over Z_{2^64}, on any {@link RingBackend}: the plaintext twin and the
+ * secure protocol run this same code, so they differ only in what the backend does.
+ *
+ * <p>Layouts: activations are NCHW, batch first. fc: Y (n × out) = X (n × in) · W (in × out), then truncation and
+ * bias. conv: im2col gives (C·k·k) × (n·oh·ow); W (out × C·k·k) · cols gives the output channel-major (the vector
+ * GEMM's fast direction), then truncation, bias per channel, and a local transpose back to NCHW. maxpool gathers each
+ * k×k window into k² consecutive values. With inputs and weights at f fractional bits every product is truncated by
+ * f, so activations stay at f bits.
+ */
+public final class RingNetwork
+{
+    private RingNetwork()
+    {
+    }
+
+    /**
+     * @param params parameter tensors in spec order (plaintext ring values or this party's shares); null entries for P2
+     * @param input  n × input size (values or shares); null for P2
+     * @param output n × output size receiving the logits (values or shares); null for P2
+     */
+    public static void forward(final RingBackend b, final NetworkSpec spec, final MemorySegment[] params,
+        final MemorySegment input, final MemorySegment output, final int n, final int f)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            MemorySegment x = input;
+            int p = 0;
+            for (final NetworkSpec.Layer layer : spec.layers())
+            {
+                final MemorySegment y = b.holdsData() ? longs(arena, (long)n * layer.out().size()) : null;
+                switch (layer)
+                {
+                    case NetworkSpec.Fc fc -> fc(b, fc, params[p++], params[p++], x, y, n, f);
+                    case NetworkSpec.Conv c -> conv(b, arena, c, params[p++], params[p++], x, y, n, f);
+                    case NetworkSpec.Relu r -> b.relu(x, y, (long)n * r.in().size());
+                    case NetworkSpec.MaxPool m -> maxPool(b, arena, m, x, y, n);
+                }
+                x = y;
+            }
+            if (b.holdsData())
+            {
+                MemorySegment.copy(x, 0, output, 0, (long)n * spec.output().size() * Long.BYTES);
+            }
+        }
+    }
+
+    private static void fc(final RingBackend b, final NetworkSpec.Fc fc, final MemorySegment w, final MemorySegment bias,
+        final MemorySegment x, final MemorySegment y, final int n, final int f)
+    {
+        b.matmul(x, Transpose.NO, w, Transpose.NO, y, n, fc.inputs(), fc.outputs());
+        b.truncate(y, f, (long)n * fc.outputs());
+        if (b.holdsData())
+        {
+            for (int s = 0; s < n; s++)
+            {
+                b.kernels().ring().add(y.asSlice((long)s * fc.outputs() * Long.BYTES), bias, y.asSlice((long)s * fc.outputs()
+                    * Long.BYTES), fc.outputs());
+            }
+        }
+    }
+
+    private static void conv(final RingBackend b, final Arena arena, final NetworkSpec.Conv c, final MemorySegment w,
+        final MemorySegment bias, final MemorySegment x, final MemorySegment y, final int n, final int f)
+    {
+        final ConvShape shape = new ConvShape(n, c.in().channels(), c.in().height(), c.in().width(), c.kernel(), c.kernel(),
+            c.stride(), c.padding());
+        final int outC = c.out().channels();
+        final int plane = c.out().height() * c.out().width();
+        final long cells = (long)outC * shape.columns();
+        MemorySegment cols = null;
+        MemorySegment channelMajor = null;
+        if (b.holdsData())
+        {
+            cols = longs(arena, (long)shape.patchSize() * shape.columns());
+            Im2Col.im2col(shape, x, cols);
+            channelMajor = longs(arena, cells);
+        }
+        b.matmul(w, Transpose.NO, cols, Transpose.NO, channelMajor, outC, shape.patchSize(), shape.columns());
+        b.truncate(channelMajor, f, cells);
+        if (!b.holdsData())
+        {
+            return;
+        }
+        for (int co = 0; co < outC; co++)
+        {
+            final long bv = bias.getAtIndex(Ring.LONG, co);
+            final MemorySegment row = channelMajor.asSlice((long)co * shape.columns() * Long.BYTES, (long)shape.columns() * Long.BYTES);
+            b.kernels().ring().addScalar(row, bv, row, shape.columns());
+            for (int s = 0; s < n; s++)
+            {
+                MemorySegment.copy(row, (long)s * plane * Long.BYTES, y, ((long)s * outC + co) * plane * Long.BYTES,
+                    (long)plane * Long.BYTES);
+            }
+        }
+    }
+
+    private static void maxPool(final RingBackend b, final Arena arena, final NetworkSpec.MaxPool m, final MemorySegment x,
+        final MemorySegment y, final int n)
+    {
+        final int k = m.kernel();
+        final long groups = (long)n * m.out().size();
+        MemorySegment windows = null;
+        if (b.holdsData())
+        {
+            windows = longs(arena, groups * k * k);
+            final NetworkSpec.Shape in = m.in();
+            final NetworkSpec.Shape out = m.out();
+            long g = 0;
+            for (int s = 0; s < n; s++)
+            {
+                for (int c = 0; c < out.channels(); c++)
+                {
+                    for (int oy = 0; oy < out.height(); oy++)
+                    {
+                        for (int ox = 0; ox < out.width(); ox++, g++)
+                        {
+                            for (int ky = 0; ky < k; ky++)
+                            {
+                                MemorySegment.copy(x, ((((long)s * in.channels() + c) * in.height() + oy * k + ky) * in.width()
+                                    + (long)ox * k) * Long.BYTES, windows, (g * k * k + (long)ky * k) * Long.BYTES, (long)k * Long.BYTES);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        b.maxPool(windows, y, groups, k * k);
+    }
+
+    private static MemorySegment longs(final Arena arena, final long n)
+    {
+        return arena.allocate(Math.max(1, n) * Long.BYTES, 64).asSlice(0, n * Long.BYTES);
+    }
+}

@@ -1,0 +1,118 @@
+package securenn.nn;
+
+import securenn.kernels.Ring;
+import securenn.mpc.FixedPoint;
+import securenn.mpc.LocalSession;
+import securenn.mpc.Party;
+import securenn.mpc.Role;
+import securenn.mpc.Shares;
+import securenn.transport.LinkCounters;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Secure inference end to end, as a client and the three servers see it: the client encodes its inputs in fixed
+ * point and splits them into shares for P0 and P1; the servers run {@link RingNetwork} on {@link SecureRingBackend}
+ * with the model's shares; the client alone adds the two output shares and takes the argmax.
+ */
+public final class SecureInference
+{
+    /** Predictions with the logits the client reconstructed and the session's cost for this batch. */
+    public record Result(int[] predictions, long[] logits, double millis, long rounds, long bytes)
+    {
+    }
+
+    private SecureInference()
+    {
+    }
+
+    /** The party program: P0/P1 pass their model and input shares; P2 passes nulls. */
+    public static void forward(final Party p, final NetworkSpec spec, final MemorySegment[] modelShares,
+        final MemorySegment inputShares, final MemorySegment outputShares, final int n, final int f)
+    {
+        RingNetwork.forward(new SecureRingBackend(p), spec, modelShares, inputShares, outputShares, n, f);
+    }
+
+    /** Classifies {@code n} inputs (n × input size, in [0, 1]) with a model shared between P0 and P1 of the session. */
+    public static Result classify(final LocalSession session, final ModelFile.SharedModel[] model, final double[] inputs,
+        final int n, final SplittableRandom clientRandomness)
+    {
+        final NetworkSpec spec = model[0].spec();
+        final FixedPoint fp = new FixedPoint(model[0].fractionBits());
+        final int in = spec.input().size();
+        final int out = spec.output().size();
+        try (Arena arena = Arena.ofShared())
+        {
+            final MemorySegment plain = arena.allocate((long)n * in * 8);
+            for (int i = 0; i < n * in; i++)
+            {
+                plain.setAtIndex(Ring.LONG, i, fp.encode(inputs[i]));
+            }
+            final MemorySegment x0 = arena.allocate((long)n * in * 8);
+            final MemorySegment x1 = arena.allocate((long)n * in * 8);
+            Shares.split(plain, x0, x1, (long)n * in, clientRandomness);
+            final long bytesBefore = totalBytes(session);
+            final long roundsBefore = maxRounds(session);
+            final long t0 = System.nanoTime();
+            final List<MemorySegment> outs = session.run(p ->
+            {
+                final boolean h = p.role().holdsShares();
+                final MemorySegment y = h ? arena.allocate((long)n * out * 8) : null;
+                forward(p, spec, h ? model[p.role().id()].params() : new MemorySegment[spec.parameterCount()],
+                    p.role() == Role.P0 ? x0 : p.role() == Role.P1 ? x1 : null, y, n, fp.fractionBits());
+                return y;
+            });
+            final double millis = (System.nanoTime() - t0) / 1e6;
+            final long[] logits = new long[n * out];
+            final MemorySegment opened = arena.allocate((long)n * out * 8);
+            Shares.reconstruct(outs.get(0), outs.get(1), opened, (long)n * out);
+            MemorySegment.copy(opened, Ring.LONG, 0, logits, 0, logits.length);
+            return new Result(argmax(logits, n, out), logits, millis, maxRounds(session) - roundsBefore,
+                totalBytes(session) - bytesBefore);
+        }
+    }
+
+    public static int[] argmax(final long[] logits, final int n, final int k)
+    {
+        final int[] pred = new int[n];
+        for (int s = 0; s < n; s++)
+        {
+            int best = 0;
+            for (int i = 1; i < k; i++)
+            {
+                if (logits[s * k + i] > logits[s * k + best])
+                {
+                    best = i;
+                }
+            }
+            pred[s] = best;
+        }
+        return pred;
+    }
+
+    private static long totalBytes(final LocalSession session)
+    {
+        long sum = 0;
+        for (final Role r : Role.values())
+        {
+            for (final LinkCounters c : session.party(r).transport().counters())
+            {
+                sum += c.bytesSent();
+            }
+        }
+        return sum;
+    }
+
+    private static long maxRounds(final LocalSession session)
+    {
+        long max = 0;
+        for (final Role r : Role.values())
+        {
+            max = Math.max(max, session.party(r).transport().rounds());
+        }
+        return max;
+    }
+}

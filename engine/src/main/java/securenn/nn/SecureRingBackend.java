@@ -1,0 +1,59 @@
+package securenn.nn;
+
+import securenn.kernels.Kernels;
+import securenn.kernels.Transpose;
+import securenn.mpc.MatMul;
+import securenn.mpc.MaxPool;
+import securenn.mpc.Party;
+import securenn.mpc.Relu;
+import securenn.mpc.Truncation;
+
+import java.lang.foreign.MemorySegment;
+
+/** The network's operations as SecureNN protocols run by one party (P2 passes nulls and only assists). */
+public final class SecureRingBackend implements RingBackend
+{
+    private final Party party;
+
+    public SecureRingBackend(final Party party)
+    {
+        this.party = party;
+    }
+
+    @Override
+    public boolean holdsData()
+    {
+        return party.role().holdsShares();
+    }
+
+    @Override
+    public Kernels kernels()
+    {
+        return party.kernels();
+    }
+
+    @Override
+    public void matmul(final MemorySegment a, final Transpose ta, final MemorySegment b, final Transpose tb,
+        final MemorySegment c, final int m, final int k, final int n)
+    {
+        MatMul.multiply(party, a, ta, b, tb, c, m, k, n);
+    }
+
+    @Override
+    public void truncate(final MemorySegment x, final int f, final long n)
+    {
+        Truncation.run(party, x, x, f, n);
+    }
+
+    @Override
+    public void relu(final MemorySegment x, final MemorySegment out, final long n)
+    {
+        Relu.run(party, x, out, null, n);
+    }
+
+    @Override
+    public void maxPool(final MemorySegment windows, final MemorySegment out, final long groups, final int size)
+    {
+        MaxPool.run(party, windows, out, null, groups, size);
+    }
+}

@@ -1,0 +1,136 @@
+package securenn.nn;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import securenn.data.Idx;
+import securenn.data.Mnist;
+import securenn.mpc.FixedPoint;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Model, share and IDX files: round trips, and a clear error for every kind of bad file. */
+class FilesTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void modelAndSharesShouldRoundTrip() throws Exception
+    {
+        final Model model = Model.random(NetworkSpec.builtIn("B"), 3);
+        final Path file = dir.resolve("B.model");
+        ModelFile.write(file, model);
+        final Model back = ModelFile.read(file);
+        assertThat(back.spec().describe()).isEqualTo(model.spec().describe());
+        for (int t = 0; t < model.params().length; t++)
+        {
+            assertThat(back.params()[t]).containsExactly(model.params()[t]);
+        }
+        try (Arena arena = Arena.ofConfined())
+        {
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(1));
+            ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
+            ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
+            final ModelFile.SharedModel s0 = ModelFile.readShares(dir.resolve("P0.shares"), arena);
+            final ModelFile.SharedModel s1 = ModelFile.readShares(dir.resolve("P1.shares"), arena);
+            assertThat(s0.modelId()).isEqualTo(s1.modelId()).isEqualTo(ModelFile.modelId(model));
+            assertThat(s1.party().name()).isEqualTo("P1");
+            for (int t = 0; t < model.params().length; t++)
+            {
+                for (int i = 0; i < model.params()[t].length; i++)
+                {
+                    final long sum = s0.params()[t].getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i)
+                        + s1.params()[t].getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
+                    assertThat(sum).isEqualTo(FixedPoint.DEFAULT.encode(model.params()[t][i]));
+                }
+            }
+        }
+    }
+
+    @Test
+    void badModelFilesShouldFailNamingTheCause() throws Exception
+    {
+        final Model model = Model.random(NetworkSpec.builtIn("A"), 3);
+        final Path good = dir.resolve("A.model");
+        ModelFile.write(good, model);
+        final byte[] bytes = Files.readAllBytes(good);
+
+        final Path truncated = dir.resolve("truncated.model");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 100));
+        assertThatThrownBy(() -> ModelFile.read(truncated)).isInstanceOf(IOException.class).hasMessageContaining("truncated in tensor 4");
+
+        final Path magic = dir.resolve("magic.model");
+        Files.writeString(magic, "PK\u0003\u0004 not a model\n");
+        assertThatThrownBy(() -> ModelFile.read(magic)).hasMessageContaining("not a securenn file of this kind");
+
+        final Path wrongNet = dir.resolve("net.model");
+        Files.write(wrongNet, new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).replaceFirst("fc 128", "fc 127")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> ModelFile.read(wrongNet)).hasMessageContaining("tensor 0 holds 100352 values but the network needs 99568");
+
+        final Path extra = dir.resolve("extra.model");
+        Files.write(extra, Arrays.copyOf(bytes, bytes.length + 3));
+        assertThatThrownBy(() -> ModelFile.read(extra)).hasMessageContaining("unexpected bytes after the last tensor");
+
+        try (Arena arena = Arena.ofConfined())
+        {
+            assertThatThrownBy(() -> ModelFile.readShares(good, arena)).hasMessageContaining("expected 'SECURENN-SHARES 1'");
+        }
+    }
+
+    @Test
+    void idxFilesShouldRoundTripAndRejectBadOnes() throws Exception
+    {
+        final Path images = dir.resolve("t10k-images-idx3-ubyte.gz");
+        final Path labels = dir.resolve("t10k-labels-idx1-ubyte");
+        final byte[] pixels = new byte[3 * 4 * 5];
+        new SplittableRandom(1).nextBytes(pixels);
+        Idx.write(images, new Idx.Array(new int[]{3, 4, 5}, pixels));
+        Idx.write(labels, new Idx.Array(new int[]{3}, new byte[]{7, 0, 9}));
+        final Mnist m = Mnist.load(dir, Mnist.Split.TEST);
+        assertThat(m.count()).isEqualTo(3);
+        assertThat(m.pixels()).containsExactly(pixels);
+        assertThat(m.label(2)).isEqualTo(9);
+
+        Idx.write(labels, new Idx.Array(new int[]{2}, new byte[]{7, 0}));
+        assertThatThrownBy(() -> Mnist.load(dir, Mnist.Split.TEST)).hasMessageContaining("3 images but 2 labels");
+
+        Idx.write(labels, new Idx.Array(new int[]{3}, new byte[]{7, 0, 12}));
+        assertThatThrownBy(() -> Mnist.load(dir, Mnist.Split.TEST)).hasMessageContaining("label 12 is not a digit");
+
+        final byte[] raw = Files.readAllBytes(dir.resolve("t10k-labels-idx1-ubyte"));
+        Files.write(labels, Arrays.copyOf(raw, raw.length - 1));
+        assertThatThrownBy(() -> Idx.read(labels)).hasMessageContaining("truncated").hasMessageContaining("promises 3 bytes");
+
+        Files.write(labels, new byte[]{0, 0, 0x0D, 1, 0, 0, 0, 1, 5});
+        assertThatThrownBy(() -> Idx.read(labels)).hasMessageContaining("not an unsigned-byte IDX file (magic 0xd01");
+
+        assertThatThrownBy(() -> Mnist.load(dir.resolve("nowhere"), Mnist.Split.TRAIN))
+            .hasMessageContaining("neither train-images-idx3-ubyte.gz nor train-images-idx3-ubyte found");
+    }
+
+    @Test
+    void networkDescriptionsShouldParseAndRejectMistakes()
+    {
+        final NetworkSpec c = NetworkSpec.builtIn("C");
+        assertThat(c.layers()).hasSize(9);
+        assertThat(((NetworkSpec.Fc)c.layers().get(6)).inputs()).isEqualTo(800);
+        final NetworkSpec d = NetworkSpec.builtIn("d");
+        assertThat(((NetworkSpec.Fc)d.layers().get(2)).inputs()).isEqualTo(980);
+        assertThat(NetworkSpec.parse("again", c.describe()).describe()).isEqualTo(c.describe());
+        assertThatThrownBy(() -> NetworkSpec.parse("x", "input 1 28 28\nmaxpool 3\n")).hasMessageContaining("does not divide 1×28×28");
+        assertThatThrownBy(() -> NetworkSpec.parse("x", "fc 10\n")).hasMessageContaining("the first layer must be 'input C H W'");
+        assertThatThrownBy(() -> NetworkSpec.parse("x", "input 1 28 28\nsoftmax\n")).hasMessageContaining("unknown layer 'softmax'");
+        assertThatThrownBy(() -> NetworkSpec.parse("x", "input 1 28 28\nfc ten\n")).hasMessageContaining("not a number");
+        assertThatThrownBy(() -> NetworkSpec.builtIn("E")).hasMessageContaining("choose A, B, C or D");
+    }
+}
