@@ -10,7 +10,9 @@ import org.openjdk.jmh.annotations.Mode;
 import securenn.bench.report.BenchRow;
 import securenn.bench.report.KernelReport;
 import securenn.bench.report.MachineInfo;
+import securenn.bench.report.InferenceReport;
 import securenn.bench.report.ProtocolReport;
+import securenn.bench.protocols.PlaintextTwins;
 import securenn.bench.report.TransportReport;
 import securenn.bench.protocols.ProtocolBench;
 import securenn.bench.transport.TransportBench;
@@ -35,6 +37,9 @@ public final class BenchMain
           kernels   GEMM at the shapes of networks A-D, element-wise ring ops over 16M longs, comparison
                     kernels, AES-CTR fill; scalar beside vector, 1 and 2 threads.
                     Writes DIR/kernels.json and DIR/kernels.md (about 8 minutes; --quick about 3).
+          inference secure inference of networks A-D at batch 1 and 128 (the whitepaper's Table 7) with
+                    three party processes over UDP loopback, beside the plaintext twins. Writes
+                    DIR/inference.json and DIR/inference.md (about 3 minutes).
           transport Aeron IPC, Aeron UDP loopback (default and INVOKER driver) and a TCP baseline, as
                     separate processes: ping-pong latency 64 B-1 MiB, bulk throughput 1 KiB-64 MiB, and a
                     three-party round. Writes DIR/transport.json and DIR/transport.md (about 30 seconds).
@@ -83,13 +88,21 @@ public final class BenchMain
                 }
             }
         }
+        if ("inference".equals(suite))
+        {
+            final List<Map<String, Object>> rows = new ProtocolBench(quick, threading, "inference").run();
+            PlaintextTwins.addTo(rows, quick);
+            new InferenceReport(MachineInfo.current(), rows).write(out);
+            System.out.println("wrote " + out.resolve("inference.json") + " and " + out.resolve("inference.md"));
+            return;
+        }
         if ("protocols".equals(suite))
         {
             if (!List.of("default", "SHARED", "INVOKER").contains(threading))
             {
                 fail("--threading must be SHARED or INVOKER but was " + threading);
             }
-            final List<Map<String, Object>> rows = new ProtocolBench(quick, threading).run();
+            final List<Map<String, Object>> rows = new ProtocolBench(quick, threading, "protocols").run();
             new ProtocolReport(MachineInfo.current(), rows, "Three party processes on this host over Aeron UDP loopback "
                 + "(driver threading " + (threading.equals("default") ? "INVOKER, the default" : threading)
                 + "), one kernel thread each.").write(out);

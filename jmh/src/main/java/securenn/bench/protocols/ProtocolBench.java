@@ -31,18 +31,14 @@ public final class ProtocolBench
 
     private final boolean quick;
     private final String threading;
+    private final Suite suite;
 
-    public ProtocolBench(final boolean quick, final String threading)
+    /** @param suite "protocols" (Table 8) or "inference" (Table 7) */
+    public ProtocolBench(final boolean quick, final String threading, final String suite)
     {
         this.quick = quick;
         this.threading = threading;
-    }
-
-    static List<ProtocolCase> cases()
-    {
-        final List<ProtocolCase> cases = new ArrayList<>(ProtocolCase.table8());
-        cases.add(ProtocolCase.fullRelu(128, 128));
-        return cases;
+        this.suite = Suite.valueOf(suite.toUpperCase(java.util.Locale.ROOT));
     }
 
     static TransportConfig config(final int basePort, final String threading)
@@ -59,7 +55,7 @@ public final class ProtocolBench
 
     public List<Map<String, Object>> run() throws Exception
     {
-        final int base = 40_600;
+        final int base = suite == Suite.PROTOCOLS ? 40_600 : 40_700;
         final List<Process> children = new ArrayList<>();
         final List<CompletableFuture<String>> outputs = new ArrayList<>();
         try
@@ -71,13 +67,14 @@ public final class ProtocolBench
                 outputs.add(CompletableFuture.supplyAsync(() -> read(child)));
             }
             final List<ProtocolRunner.Measured> mine;
+            final Suite suite = this.suite;
             try (EmbeddedDriver driver = EmbeddedDriver.start(config(base, threading));
                 PartyTransport transport = PartyTransport.open(0, driver);
                 Arena arena = Arena.ofConfined())
             {
                 transport.awaitConnected();
                 final Party party = new Party(Role.P0, transport, Randomness.fromSeed(Role.P0, SEED), Kernels.best());
-                mine = new ProtocolRunner(party, quick, arena).runAll(cases());
+                mine = new ProtocolRunner(party, quick, suite.passes, arena).runAll(suite.cases());
             }
             final long[][] childBytes = new long[2][mine.size()];
             for (int c = 0; c < 2; c++)
@@ -96,7 +93,7 @@ public final class ProtocolBench
                     }
                 }
             }
-            final List<ProtocolCase> cases = cases();
+            final List<ProtocolCase> cases = suite.cases();
             final List<Map<String, Object>> rows = new ArrayList<>();
             for (int i = 0; i < mine.size(); i++)
             {
@@ -136,6 +133,7 @@ public final class ProtocolBench
         cmd.add(Integer.toString(base));
         cmd.add(Boolean.toString(quick));
         cmd.add(threading);
+        cmd.add(suite.name());
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 

@@ -12,7 +12,7 @@ import java.lang.foreign.Arena;
 import java.util.List;
 
 /**
- * A party process of the protocol benchmark: {@code ProtocolBenchPeer PARTY BASE_PORT QUICK THREADING}. Prints one
+ * A party process of the protocol benchmark: {@code ProtocolBenchPeer PARTY BASE_PORT QUICK THREADING SUITE}. Prints one
  * line {@code CASE index bytesSent} per case for the orchestrator (P0) to add up.
  */
 public final class ProtocolBenchPeer
@@ -24,6 +24,7 @@ public final class ProtocolBenchPeer
     public static void main(final String[] args)
     {
         final Role role = Role.of(Integer.parseInt(args[0]));
+        final Suite suite = Suite.valueOf(args[4]);
         final TransportConfig config = ProtocolBench.config(Integer.parseInt(args[1]), args[3]);
         try (EmbeddedDriver driver = EmbeddedDriver.start(config);
             PartyTransport transport = PartyTransport.open(role.id(), driver);
@@ -32,7 +33,7 @@ public final class ProtocolBenchPeer
             transport.awaitConnected();
             final Party party = new Party(role, transport, Randomness.fromSeed(role, ProtocolBench.SEED), Kernels.best());
             final List<ProtocolRunner.Measured> results =
-                new ProtocolRunner(party, Boolean.parseBoolean(args[2]), arena).runAll(ProtocolBench.cases());
+                new ProtocolRunner(party, Boolean.parseBoolean(args[2]), suite.passes, arena).runAll(suite.cases());
             for (int i = 0; i < results.size(); i++)
             {
                 System.out.println("CASE " + i + " " + results.get(i).bytesSent());

@@ -20,8 +20,13 @@ import java.util.List;
  * One row of the whitepaper's Table 8: what it measures, its dimensions, the paper's LAN time and communication, and
  * how to run it on a party with inputs prepared once (random shares: timing does not depend on the values).
  */
-record ProtocolCase(String protocol, String dims, double paperLanMs, double paperMb, Prepare prepare)
+record ProtocolCase(String protocol, String dims, double paperLanMs, double paperMb, Prepare prepare, int warmups, int reps)
 {
+    ProtocolCase(final String protocol, final String dims, final double paperLanMs, final double paperMb, final Prepare prepare)
+    {
+        this(protocol, dims, paperLanMs, paperMb, prepare, 30, 20);
+    }
+
     @FunctionalInterface
     interface Prepare
     {
@@ -52,7 +57,7 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
         return cases;
     }
 
-    private static MemorySegment shares(final Party p, final Arena arena, final long n)
+    static MemorySegment shares(final Party p, final Arena arena, final long n)
     {
         if (!p.role().holdsShares())
         {
@@ -67,7 +72,7 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
         return s;
     }
 
-    private static MemorySegment out(final Party p, final Arena arena, final long n)
+    static MemorySegment out(final Party p, final Arena arena, final long n)
     {
         return p.role().holdsShares() ? arena.allocate(Math.max(1, n) * Long.BYTES, 64).asSlice(0, n * Long.BYTES) : null;
     }

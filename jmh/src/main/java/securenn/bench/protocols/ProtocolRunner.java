@@ -26,13 +26,15 @@ final class ProtocolRunner
 
     private final Party party;
     private final boolean quick;
+    private final int passes;
     private final MemorySegment one;
     private final MemorySegment sink;
 
-    ProtocolRunner(final Party party, final boolean quick, final Arena arena)
+    ProtocolRunner(final Party party, final boolean quick, final int passes, final Arena arena)
     {
         this.party = party;
         this.quick = quick;
+        this.passes = passes;
         this.one = arena.allocate(1);
         this.sink = arena.allocate(1);
     }
@@ -45,10 +47,13 @@ final class ProtocolRunner
         {
             try (Arena arena = Arena.ofConfined())
             {
-                time(c.prepare().on(party, arena), quick ? 3 : 25);
+                time(c.prepare().on(party, arena), quick ? Math.min(3, c.warmups()) : Math.min(25, c.warmups()));
             }
         }
-        measurePass(cases); // a full pass first: three JVMs on two cores keep compiling in the background for a while
+        for (int pass = 1; pass < passes; pass++)
+        {
+            measurePass(cases); // extra passes first: three JVMs on two cores keep compiling in the background for a while
+        }
         return measurePass(cases);
     }
 
@@ -60,7 +65,7 @@ final class ProtocolRunner
             try (Arena arena = Arena.ofConfined())
             {
                 final Runnable body = c.prepare().on(party, arena);
-                time(body, quick ? 5 : 30); // warm-up: the Vector API and AES-CTR are ~30-100× slower before C2
+                time(body, quick ? Math.min(5, c.warmups()) : c.warmups()); // the Vector API and AES-CTR are ~30-100× slower before C2
                 final long bytesBefore = bytesSent();
                 barrier();
                 final long clockBefore = party.transport().rounds();
@@ -69,7 +74,7 @@ final class ProtocolRunner
                 barrier(); // after two closing barriers every clock is the protocol's depth + 2, P0's included
                 final long rounds = party.transport().rounds() - clockBefore - 2;
                 final long bytes = bytesSent() - bytesBefore - 3L * 2; // minus the three barriers' bytes
-                final double[] ms = time(body, quick ? 5 : 20);
+                final double[] ms = time(body, quick ? Math.min(5, c.reps()) : c.reps());
                 Arrays.sort(ms);
                 out.add(new Measured(median(ms), ms[0], ms[ms.length - 1], bytes, rounds));
             }

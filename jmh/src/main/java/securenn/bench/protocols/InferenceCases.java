@@ -1,0 +1,59 @@
+package securenn.bench.protocols;
+
+import securenn.nn.NetworkSpec;
+import securenn.nn.SecureInference;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whitepaper's Table 7: secure inference of networks A–D at batch 1 and 128 (LAN seconds and Comm MB as
+ * published), on random shares of weights and inputs — the protocols' time does not depend on the values.
+ */
+final class InferenceCases
+{
+    private static final double[][] PAPER = {
+        // LAN s batch 1, batch 128; Comm MB batch 1, batch 128
+        {0.043, 0.38, 2.1, 29}, {0.13, 7.18, 8.86, 1066}, {0.23, 10.82, 18.94, 1550}, {0.076, 2.6, 4.05, 317.7}};
+
+    private InferenceCases()
+    {
+    }
+
+    static List<ProtocolCase> table7()
+    {
+        final List<ProtocolCase> cases = new ArrayList<>();
+        final String[] nets = {"A", "B", "C", "D"};
+        for (int i = 0; i < nets.length; i++)
+        {
+            cases.add(network(nets[i], 1, PAPER[i][0] * 1000, PAPER[i][2], 20, 20));
+        }
+        for (int i = 0; i < nets.length; i++)
+        {
+            cases.add(network(nets[i], 128, PAPER[i][1] * 1000, PAPER[i][3], nets[i].equals("A") ? 10 : 2, nets[i].equals("A") ? 10 : 3));
+        }
+        return cases;
+    }
+
+    static ProtocolCase network(final String name, final int batch, final double paperMs, final double paperMb,
+        final int warmups, final int reps)
+    {
+        return new ProtocolCase("Network " + name, "batch " + batch, paperMs, paperMb, (p, arena) ->
+        {
+            final NetworkSpec spec = NetworkSpec.builtIn(name);
+            final MemorySegment[] params = new MemorySegment[spec.parameterCount()];
+            int t = 0;
+            for (final NetworkSpec.Layer l : spec.layers())
+            {
+                for (final long size : l.parameterSizes())
+                {
+                    params[t++] = ProtocolCase.shares(p, arena, size);
+                }
+            }
+            final MemorySegment input = ProtocolCase.shares(p, arena, (long)batch * spec.input().size());
+            final MemorySegment output = ProtocolCase.out(p, arena, (long)batch * spec.output().size());
+            return () -> SecureInference.forward(p, spec, params, input, output, batch, 13);
+        }, warmups, reps);
+    }
+}

@@ -1,0 +1,65 @@
+package securenn.bench.protocols;
+
+import securenn.kernels.Kernels;
+import securenn.nn.FloatNetwork;
+import securenn.nn.Model;
+import securenn.nn.NetworkSpec;
+import securenn.nn.PlainRingBackend;
+import securenn.nn.RingNetwork;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Times the plaintext twins (fixed point with the vector kernels, and float) of each inference row, in this JVM. */
+public final class PlaintextTwins
+{
+    private PlaintextTwins()
+    {
+    }
+
+    public static void addTo(final List<Map<String, Object>> rows, final boolean quick)
+    {
+        for (final Map<String, Object> row : rows)
+        {
+            final String name = ((String)row.get("protocol")).substring("Network ".length());
+            final int batch = Integer.parseInt(((String)row.get("dims")).substring("batch ".length()));
+            final NetworkSpec spec = NetworkSpec.builtIn(name);
+            final Model model = Model.random(spec, 1);
+            final double[] x = new double[batch * spec.input().size()];
+            Arrays.fill(x, 0.5);
+            try (Arena arena = Arena.ofConfined())
+            {
+                final MemorySegment[] params = new MemorySegment[spec.parameterCount()];
+                for (int t = 0; t < params.length; t++)
+                {
+                    params[t] = arena.allocate(Math.max(1, model.params()[t].length) * 8L);
+                }
+                final MemorySegment in = arena.allocate((long)x.length * 8);
+                final MemorySegment out = arena.allocate((long)batch * spec.output().size() * 8);
+                final PlainRingBackend backend = new PlainRingBackend(Kernels.best());
+                row.put("fixedPointTwinMs", median(quick ? 3 : 10, () -> RingNetwork.forward(backend, spec, params, in, out, batch, 13)));
+                row.put("floatTwinMs", median(quick ? 2 : 5, () -> FloatNetwork.forward(model, x, batch)));
+            }
+        }
+    }
+
+    private static double median(final int reps, final Runnable body)
+    {
+        for (int i = 0; i < reps; i++)
+        {
+            body.run();
+        }
+        final double[] ms = new double[reps];
+        for (int i = 0; i < reps; i++)
+        {
+            final long t0 = System.nanoTime();
+            body.run();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        return ms[reps / 2];
+    }
+}
