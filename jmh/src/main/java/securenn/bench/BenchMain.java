@@ -1,23 +1,24 @@
 package securenn.bench;
 
+import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.annotations.Mode;
+import securenn.bench.protocols.PlaintextTwins;
+import securenn.bench.protocols.ProtocolBench;
 import securenn.bench.report.BenchRow;
+import securenn.bench.report.ComparisonReport;
+import securenn.bench.report.InferenceReport;
 import securenn.bench.report.KernelReport;
 import securenn.bench.report.MachineInfo;
-import securenn.bench.report.InferenceReport;
 import securenn.bench.report.ProtocolReport;
-import securenn.bench.protocols.PlaintextTwins;
+import securenn.bench.report.ReportIndex;
 import securenn.bench.report.TransportReport;
-import securenn.bench.protocols.ProtocolBench;
 import securenn.bench.transport.TransportBench;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,31 +28,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** {@code bin/bench}: runs a benchmark suite with JMH and writes its report into {@code perf-reports/}. */
+/** {@code bin/bench}: runs benchmark suites and writes their reports into {@code perf-reports/}. */
 public final class BenchMain
 {
     private static final String USAGE = """
-        usage: bin/bench SUITE [--quick] [--out DIR] [--include REGEX]
+        usage: bin/bench SUITE [--quick] [--out DIR] [--include REGEX] [--threading MODE]
 
         Suites:
+          all       every suite below, then the comparison and perf-reports/README.md
+                    (about 12 minutes; --quick about 5)
           kernels   GEMM at the shapes of networks A-D, element-wise ring ops over 16M longs, comparison
                     kernels, AES-CTR fill; scalar beside vector, 1 and 2 threads.
                     Writes DIR/kernels.json and DIR/kernels.md (about 8 minutes; --quick about 3).
-          inference secure inference of networks A-D at batch 1 and 128 (the whitepaper's Table 7) with
-                    three party processes over UDP loopback, beside the plaintext twins. Writes
-                    DIR/inference.json and DIR/inference.md (about 3 minutes).
-          transport Aeron IPC, Aeron UDP loopback (default and INVOKER driver) and a TCP baseline, as
-                    separate processes: ping-pong latency 64 B-1 MiB, bulk throughput 1 KiB-64 MiB, and a
-                    three-party round. Writes DIR/transport.json and DIR/transport.md (about 30 seconds).
+          transport Aeron IPC, Aeron UDP loopback (INVOKER default and a shared driver thread) and a TCP
+                    baseline, as separate processes: ping-pong latency 64 B-1 MiB, bulk throughput
+                    1 KiB-64 MiB, a three-party round. Writes DIR/transport.{json,md} (about 30 seconds).
           protocols the whitepaper's Table 8 (Conv2d, MatMul, Maxpool, DMP, DReLU, ReLU) with three party
-                    processes over UDP loopback, beside the paper's LAN figures. Writes DIR/protocols.json
-                    and DIR/protocols.md (about 30 seconds).
+                    processes over UDP loopback, beside the paper's LAN figures.
+                    Writes DIR/protocols.{json,md} (about 30 seconds).
+          inference secure inference of networks A-D at batch 1 and 128 (the whitepaper's Table 7) with
+                    three party processes over UDP loopback, beside the plaintext twins.
+                    Writes DIR/inference.{json,md} (about 2 minutes).
+          compare   from the JSON reports in DIR: our figures beside SecureML, MiniONN, Gazelle, DeepSecure,
+                    Chameleon, ABY3 and SecureNN (Tables 6, 7, 8, training), projected to the paper's LAN
+                    and WAN. Writes DIR/comparison.{json,md} and SVG charts (seconds).
 
         Options:
-          --quick          fewer and shorter JMH iterations: a smoke run, wider error bars
+          --quick          shorter runs: a smoke test with wider error bars
           --out DIR        where reports go (default: perf-reports)
           --include REGEX  kernels only: benchmarks whose name matches, e.g. 'GemmBench'
-          --threading MODE protocols only: the Aeron driver threading, INVOKER (the default) or SHARED
+          --threading MODE protocols and inference: the Aeron driver threading, INVOKER (the default) or SHARED
         """;
 
     private BenchMain()
@@ -88,51 +94,85 @@ public final class BenchMain
                 }
             }
         }
-        if ("inference".equals(suite))
+        if (!List.of("default", "SHARED", "INVOKER").contains(threading))
         {
-            final List<Map<String, Object>> rows = new ProtocolBench(quick, threading, "inference").run();
-            PlaintextTwins.addTo(rows, quick);
-            new InferenceReport(MachineInfo.current(), rows).write(out);
-            System.out.println("wrote " + out.resolve("inference.json") + " and " + out.resolve("inference.md"));
-            return;
+            fail("--threading must be SHARED or INVOKER but was " + threading);
         }
-        if ("protocols".equals(suite))
+        if (suite == null)
         {
-            if (!List.of("default", "SHARED", "INVOKER").contains(threading))
+            fail("no suite given");
+        }
+        switch (suite)
+        {
+            case "kernels" -> kernels(out, quick, include);
+            case "transport" -> transport(out, quick);
+            case "protocols" -> protocols(out, quick, threading);
+            case "inference" -> inference(out, quick, threading);
+            case "compare" -> compare(out);
+            case "all" ->
             {
-                fail("--threading must be SHARED or INVOKER but was " + threading);
+                final long t0 = System.nanoTime();
+                kernels(out, quick, include);
+                transport(out, quick);
+                protocols(out, quick, threading);
+                inference(out, quick, threading);
+                compare(out);
+                System.out.printf("all suites done in %.1f minutes%n", (System.nanoTime() - t0) / 60e9);
             }
-            final List<Map<String, Object>> rows = new ProtocolBench(quick, threading, "protocols").run();
-            new ProtocolReport(MachineInfo.current(), rows, "Three party processes on this host over Aeron UDP loopback "
-                + "(driver threading " + (threading.equals("default") ? "INVOKER, the default" : threading)
-                + "), one kernel thread each.").write(out);
-            System.out.println("wrote " + out.resolve("protocols.json") + " and " + out.resolve("protocols.md"));
-            return;
+            default -> fail("unknown suite '" + suite + "'");
         }
-        if ("transport".equals(suite))
-        {
-            final TransportBench bench = new TransportBench(quick);
-            final List<Map<String, Object>> rows = bench.run();
-            final Map<String, String> descriptions = new LinkedHashMap<>();
-            for (final String id : List.of("aeron-ipc", "aeron-udp", "aeron-udp-shared", "tcp"))
-            {
-                descriptions.put(id, TransportBench.describe(id));
-            }
-            new TransportReport(MachineInfo.current(), rows, descriptions).write(out);
-            System.out.println("wrote " + out.resolve("transport.json") + " and " + out.resolve("transport.md"));
-            return;
-        }
-        if (!"kernels".equals(suite))
-        {
-            fail(suite == null ? "no suite given" : "unknown suite '" + suite + "'");
-        }
-        final String pattern = "securenn\\.bench\\.kernels\\..*" + (include == null ? "" : "(" + include + ").*");
-        final List<BenchRow> rows = run(pattern, quick);
-        new KernelReport(MachineInfo.current(), rows).write(out);
-        System.out.println("wrote " + out.resolve("kernels.json") + " and " + out.resolve("kernels.md"));
+        ReportIndex.write(out);
+        System.out.println("updated " + out.resolve("README.md"));
     }
 
-    private static List<BenchRow> run(final String pattern, final boolean quick) throws RunnerException
+    private static void kernels(final Path out, final boolean quick, final String include) throws Exception
+    {
+        progress("kernels");
+        final String pattern = "securenn\\.bench\\.kernels\\..*" + (include == null ? "" : "(" + include + ").*");
+        new KernelReport(MachineInfo.current(), jmh(pattern, quick)).write(out);
+        wrote(out, "kernels");
+    }
+
+    private static void transport(final Path out, final boolean quick) throws Exception
+    {
+        progress("transport");
+        final List<Map<String, Object>> rows = new TransportBench(quick).run();
+        final Map<String, String> descriptions = new LinkedHashMap<>();
+        for (final String id : List.of("aeron-ipc", "aeron-udp", "aeron-udp-shared", "tcp"))
+        {
+            descriptions.put(id, TransportBench.describe(id));
+        }
+        new TransportReport(MachineInfo.current(), rows, descriptions).write(out);
+        wrote(out, "transport");
+    }
+
+    private static void protocols(final Path out, final boolean quick, final String threading) throws Exception
+    {
+        progress("protocols");
+        final List<Map<String, Object>> rows = new ProtocolBench(quick, threading, "protocols").run();
+        new ProtocolReport(MachineInfo.current(), rows, "Three party processes on this host over Aeron UDP loopback "
+            + "(driver threading " + (threading.equals("default") ? "INVOKER, the default" : threading)
+            + "), one kernel thread each.").write(out);
+        wrote(out, "protocols");
+    }
+
+    private static void inference(final Path out, final boolean quick, final String threading) throws Exception
+    {
+        progress("inference");
+        final List<Map<String, Object>> rows = new ProtocolBench(quick, threading, "inference").run();
+        PlaintextTwins.addTo(rows, quick);
+        new InferenceReport(MachineInfo.current(), rows).write(out);
+        wrote(out, "inference");
+    }
+
+    private static void compare(final Path out) throws Exception
+    {
+        progress("compare");
+        ComparisonReport.fromDirectory(out).write(out);
+        wrote(out, "comparison");
+    }
+
+    private static List<BenchRow> jmh(final String pattern, final boolean quick) throws RunnerException
     {
         final ChainedOptionsBuilder options = new OptionsBuilder()
             .include(pattern)
@@ -152,6 +192,16 @@ public final class BenchMain
         final List<BenchRow> rows = new ArrayList<>();
         results.forEach(r -> rows.add(BenchRow.of(r)));
         return rows;
+    }
+
+    private static void progress(final String suite)
+    {
+        System.out.println("== bin/bench " + suite);
+    }
+
+    private static void wrote(final Path out, final String name)
+    {
+        System.out.println("wrote " + out.resolve(name + ".json") + " and " + out.resolve(name + ".md"));
     }
 
     private static String value(final String[] args, final int i, final String option)

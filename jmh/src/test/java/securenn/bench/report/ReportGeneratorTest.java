@@ -1,0 +1,105 @@
+package securenn.bench.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The report generator on a small synthetic result set: projections, tables, charts and JSON. */
+class ReportGeneratorTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void projectionsShouldFollowTheStatedFormula()
+    {
+        // 10 ms compute, 8 rounds, 1 MB: LAN 10 + 8·0.22 + 1e6 B / 625 MB/s = 13.36 ms; WAN 10 + 8·58 + 25 = 499 ms
+        assertThat(Projection.LAN.project(10, 8, 1_000_000)).isCloseTo(13.36, within(1e-9));
+        assertThat(Projection.WAN.project(10, 8, 1_000_000)).isCloseTo(499.0, within(1e-9));
+    }
+
+    @Test
+    void comparisonShouldPlaceOurRowsBesideThePublishedOnesAndDrawCharts() throws Exception
+    {
+        final List<Map<String, Object>> inference = List.of(
+            row("Network A", "batch 1", 2.0, 21, 2_000_000, 0.5),
+            row("Network A", "batch 128", 60.0, 21, 21_000_000, 10.0));
+        final List<Map<String, Object>> protocols = List.of(row("DReLU", "128×128", 20.0, 8, 8_000_000, Double.NaN));
+        final Map<String, Object> report = new LinkedHashMap<>();
+        report.put("machine", Map.of("cores", 2, "cpu", "test cpu", "commit", "abc"));
+        report.put("results", inference);
+        Files.writeString(dir.resolve("inference.json"), Json.write(report));
+        report.put("results", protocols);
+        Files.writeString(dir.resolve("protocols.json"), Json.write(report));
+
+        ComparisonReport.fromDirectory(dir).write(dir);
+        ReportIndex.write(dir);
+
+        final String md = Files.readString(dir.resolve("comparison.md"));
+        assertThat(md).contains("| A | SecureML | 2PC | 4.70 | 0.180 | 4.88 |")
+            .contains("| A | **securenn, loopback (measured)** | 3PC | 0 | 0.00200 |")
+            .contains("| A | **securenn, projected LAN** | 3PC | 0 | 0.00982 |") // 2 + 21·0.22 + 2e6/625e6 s = 9.82 ms
+            .contains("| DReLU | 128×128 | 20.0 | 34.6 | 110 |")           // 20 + 8·0.22 + 8e6/625e6·1e3 = 34.56 ms
+            .contains("not measured yet: secure training is still open work");
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> json = (Map<String, Object>)JsonReader.parse(Files.readString(dir.resolve("comparison.json")));
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> batch = (Map<String, Object>)((List<Object>)json.get("batchInference")).get(1);
+        assertThat(((Number)batch.get("projectedLanS")).doubleValue()).isCloseTo((60 + 21 * 0.22 + 21_000_000 / 625e3) / 1e3, within(1e-9));
+        assertThat(((Number)batch.get("overheadOverTwin")).doubleValue()).isCloseTo(6.0, within(1e-9));
+        for (final String chart : List.of("chart-single-image.svg", "chart-batch-inference.svg", "chart-protocols.svg"))
+        {
+            final Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve(chart).toFile());
+            assertThat(svg.getDocumentElement().getNodeName()).isEqualTo("svg");
+            assertThat(svg.getElementsByTagName("rect").getLength()).as(chart + " has bars").isGreaterThan(3);
+        }
+        assertThat(Files.readString(dir.resolve("README.md"))).contains("| A | 128 | 0.0600 s |").contains("not run yet");
+    }
+
+    @Test
+    void jsonShouldRoundTrip()
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("text", "a \"quoted\" line\nnext\t×");
+        m.put("list", List.of(1L, 2.5, true, "x"));
+        m.put("nothing", null);
+        assertThat(JsonReader.parse(Json.write(m))).isEqualTo(m);
+    }
+
+    @Test
+    void bytesShouldBeComparedAtThePapersPrintedPrecision()
+    {
+        assertThat(ProtocolReport.truncateLike(0.4288, 0.42)).isEqualTo(0.42);
+        assertThat(ProtocolReport.truncateLike(0.04096, 0.04)).isEqualTo(0.04);
+        assertThat(ProtocolReport.truncateLike(0.003208, 0.0032)).isEqualTo(0.0032);
+        assertThat(ProtocolReport.truncateLike(8.1265, 10.88)).isEqualTo(8.12);
+    }
+
+    private static Map<String, Object> row(final String protocol, final String dims, final double ms, final long rounds,
+        final long bytes, final double twinMs)
+    {
+        final Map<String, Object> r = new LinkedHashMap<>();
+        r.put("protocol", protocol);
+        r.put("dims", dims);
+        r.put("medianMs", ms);
+        r.put("minMs", ms);
+        r.put("maxMs", ms);
+        r.put("rounds", rounds);
+        r.put("bytes", bytes);
+        if (!Double.isNaN(twinMs))
+        {
+            r.put("fixedPointTwinMs", twinMs);
+        }
+        return r;
+    }
+}
