@@ -40,25 +40,18 @@ public final class MatMul
         final Gemm gemm = p.kernels().gemm();
         try (Arena arena = Arena.ofConfined())
         {
+            final MemorySegment[] abc = drawTriple(p, arena, xs, ys, zs);
+            final MemorySegment a = abc[0];
+            final MemorySegment b = abc[1];
+            final MemorySegment c = abc[2];
             if (p.role() == Role.P2)
             {
-                final MemorySegment a = Party.randomLongs(arena, p.prg(Role.P0), xs);
-                final MemorySegment b = Party.randomLongs(arena, p.prg(Role.P0), ys);
-                final MemorySegment c0 = Party.randomLongs(arena, p.prg(Role.P0), zs);
-                final MemorySegment a1 = Party.randomLongs(arena, p.prg(Role.P1), xs);
-                final MemorySegment b1 = Party.randomLongs(arena, p.prg(Role.P1), ys);
-                p.kernels().ring().add(a, a1, a, xs);
-                p.kernels().ring().add(b, b1, b, ys);
                 final MemorySegment c1 = Party.longs(arena, zs);
                 gemm.multiply(a, tx, b, ty, c1, m, k, n, false);
-                p.kernels().ring().sub(c1, c0, c1, zs);
+                p.kernels().ring().sub(c1, c, c1, zs);
                 p.send(Role.P1, Step.MATMUL_TRIPLE, c1);
                 return;
             }
-            final Role helper = Role.P2;
-            final MemorySegment a = Party.randomLongs(arena, p.prg(helper), xs);
-            final MemorySegment b = Party.randomLongs(arena, p.prg(helper), ys);
-            final MemorySegment c = p.role() == Role.P0 ? Party.randomLongs(arena, p.prg(helper), zs) : Party.longs(arena, zs);
             final MemorySegment ef = open(p, arena, x, a, xs, y, b, ys);
             final MemorySegment e = ef.asSlice(0, xs * Long.BYTES);
             final MemorySegment f = ef.asSlice(xs * Long.BYTES, ys * Long.BYTES);
@@ -85,23 +78,17 @@ public final class MatMul
         final RingOps ring = p.kernels().ring();
         try (Arena arena = Arena.ofConfined())
         {
+            final MemorySegment[] abc = drawTriple(p, arena, n, n, n);
+            final MemorySegment a = abc[0];
+            final MemorySegment b = abc[1];
+            final MemorySegment c = abc[2];
             if (p.role() == Role.P2)
             {
-                final MemorySegment a = Party.randomLongs(arena, p.prg(Role.P0), n);
-                final MemorySegment b = Party.randomLongs(arena, p.prg(Role.P0), n);
-                final MemorySegment c0 = Party.randomLongs(arena, p.prg(Role.P0), n);
-                final MemorySegment a1 = Party.randomLongs(arena, p.prg(Role.P1), n);
-                final MemorySegment b1 = Party.randomLongs(arena, p.prg(Role.P1), n);
-                ring.add(a, a1, a, n);
-                ring.add(b, b1, b, n);
                 ring.mul(a, b, a, n);
-                ring.sub(a, c0, a, n);
+                ring.sub(a, c, a, n);
                 p.send(Role.P1, Step.MATMUL_TRIPLE, a);
                 return;
             }
-            final MemorySegment a = Party.randomLongs(arena, p.prg(Role.P2), n);
-            final MemorySegment b = Party.randomLongs(arena, p.prg(Role.P2), n);
-            final MemorySegment c = p.role() == Role.P0 ? Party.randomLongs(arena, p.prg(Role.P2), n) : Party.longs(arena, n);
             final MemorySegment ef = open(p, arena, x, a, n, y, b, n);
             final MemorySegment e = ef.asSlice(0, n * Long.BYTES);
             final MemorySegment f = ef.asSlice(n * Long.BYTES, n * Long.BYTES);
@@ -120,6 +107,28 @@ public final class MatMul
             ring.add(z, t, z, n);
             ring.add(z, c, z, n);
         }
+    }
+
+    /**
+     * The triple's PRF-derived parts, {A, B, C}: P0 draws A0, B0, C0 from its stream with P2; P1 draws A1, B1 from its
+     * stream with P2 and gets an empty C (filled by P2's correction); P2 draws both parties' parts in the same order and
+     * returns A = A0 + A1, B = B0 + B1 and C0.
+     */
+    private static MemorySegment[] drawTriple(final Party p, final Arena arena, final long as, final long bs, final long cs)
+    {
+        if (p.role() != Role.P2)
+        {
+            final MemorySegment a = Party.randomLongs(arena, p.prg(Role.P2), as);
+            final MemorySegment b = Party.randomLongs(arena, p.prg(Role.P2), bs);
+            final MemorySegment c = p.role() == Role.P0 ? Party.randomLongs(arena, p.prg(Role.P2), cs) : Party.longs(arena, cs);
+            return new MemorySegment[]{a, b, c};
+        }
+        final MemorySegment a = Party.randomLongs(arena, p.prg(Role.P0), as);
+        final MemorySegment b = Party.randomLongs(arena, p.prg(Role.P0), bs);
+        final MemorySegment c0 = Party.randomLongs(arena, p.prg(Role.P0), cs);
+        p.kernels().ring().add(a, Party.randomLongs(arena, p.prg(Role.P1), as), a, as);
+        p.kernels().ring().add(b, Party.randomLongs(arena, p.prg(Role.P1), bs), b, bs);
+        return new MemorySegment[]{a, b, c0};
     }
 
     /** P0 and P1 exchange X_j − A_j and Y_j − B_j in one message each way; returns the opened [E | F]. */

@@ -1,6 +1,7 @@
 package securenn.bench.protocols;
 
 import io.aeron.driver.ThreadingMode;
+import securenn.bench.ChildJvm;
 import securenn.kernels.Kernels;
 import securenn.mpc.Party;
 import securenn.mpc.Randomness;
@@ -11,9 +12,6 @@ import securenn.transport.TransportConfig;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +62,7 @@ public final class ProtocolBench
             {
                 final Process child = child(p, base);
                 children.add(child);
-                outputs.add(CompletableFuture.supplyAsync(() -> read(child)));
+                outputs.add(CompletableFuture.supplyAsync(() -> ChildJvm.output(child)));
             }
             final List<ProtocolRunner.Measured> mine;
             final Suite suite = this.suite;
@@ -123,29 +121,7 @@ public final class ProtocolBench
 
     private Process child(final int party, final int base) throws IOException
     {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ProtocolBenchPeer.class.getName());
-        cmd.add(Integer.toString(party));
-        cmd.add(Integer.toString(base));
-        cmd.add(Boolean.toString(quick));
-        cmd.add(threading);
-        cmd.add(suite.name());
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    }
-
-    private static String read(final Process p)
-    {
-        try
-        {
-            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
-        catch (final IOException ex)
-        {
-            return "FAILED: cannot read output: " + ex;
-        }
+        return ChildJvm.start(ProtocolBenchPeer.class, Integer.toString(party), Integer.toString(base), Boolean.toString(quick),
+            threading, suite.name());
     }
 }

@@ -96,17 +96,17 @@ public final class ComparisonReport
             final Optional<Map<String, Object>> ours = find(inference, "Network " + net, "batch 1");
             if (ours.isPresent())
             {
-                final double loop = num(ours.get(), "medianMs");
+                final double loop = Targets.num(ours.get(), "medianMs");
                 final double lan = project(ours.get(), Projection.LAN);
                 md.append("| ").append(net).append(" | **securenn, loopback (measured)** | 3PC | 0 | ").append(f(loop / 1e3))
-                    .append(" | ").append(f(loop / 1e3)).append(" | ").append(f(num(ours.get(), "bytes") / 1e6))
+                    .append(" | ").append(f(loop / 1e3)).append(" | ").append(f(Targets.num(ours.get(), "bytes") / 1e6))
                     .append(" | this project, inference.json |\n");
                 md.append("| ").append(net).append(" | **securenn, projected LAN** | 3PC | 0 | ").append(f(lan / 1e3))
-                    .append(" | ").append(f(lan / 1e3)).append(" | ").append(f(num(ours.get(), "bytes") / 1e6))
+                    .append(" | ").append(f(lan / 1e3)).append(" | ").append(f(Targets.num(ours.get(), "bytes") / 1e6))
                     .append(" | projection of the row above |\n");
                 chart.get("securenn projected LAN")[nets.indexOf(net)] = lan / 1e3;
                 rows.add(Map.of("network", net, "loopbackS", loop / 1e3, "projectedLanS", lan / 1e3,
-                    "projectedWanS", project(ours.get(), Projection.WAN) / 1e3, "mb", num(ours.get(), "bytes") / 1e6));
+                    "projectedWanS", project(ours.get(), Projection.WAN) / 1e3, "mb", Targets.num(ours.get(), "bytes") / 1e6));
             }
         }
         final SvgBarChart svg = new SvgBarChart("Single-image inference, LAN (Table 6) — lower is better", "seconds", nets);
@@ -138,13 +138,13 @@ public final class ComparisonReport
                     continue;
                 }
                 final Map<String, Object> r = ours.get();
-                final double loop = num(r, "medianMs") / 1e3;
+                final double loop = Targets.num(r, "medianMs") / 1e3;
                 final double lan = project(r, Projection.LAN) / 1e3;
                 final double wan = project(r, Projection.WAN) / 1e3;
-                final double twin = r.containsKey("fixedPointTwinMs") ? num(r, "fixedPointTwinMs") / 1e3 : Double.NaN;
+                final double twin = r.containsKey("fixedPointTwinMs") ? Targets.num(r, "fixedPointTwinMs") / 1e3 : Double.NaN;
                 md.append("| ").append(p.network()).append(" | ").append(batch).append(" | ").append(f(loop)).append(" | ")
                     .append(f(lan)).append(" | ").append(f(batch == 1 ? p.lan1() : p.lan128())).append(" | ").append(f(wan))
-                    .append(" | ").append(f(batch == 1 ? p.wan1() : p.wan128())).append(" | ").append(f(num(r, "bytes") / 1e6))
+                    .append(" | ").append(f(batch == 1 ? p.wan1() : p.wan128())).append(" | ").append(f(Targets.num(r, "bytes") / 1e6))
                     .append(" | ").append(f(batch == 1 ? p.mb1() : p.mb128())).append(" | ").append(f(twin)).append(" | ")
                     .append(f(loop / twin)).append("× |\n");
                 rows.add(Map.of("network", p.network(), "batch", batch, "loopbackS", loop, "projectedLanS", lan,
@@ -187,14 +187,14 @@ public final class ComparisonReport
             final Map<String, Object> r = ours.get();
             final double lan = project(r, Projection.LAN);
             final double wan = project(r, Projection.WAN);
-            md.append("| ").append(p.protocol()).append(" | ").append(p.dims()).append(" | ").append(f(num(r, "medianMs")))
+            md.append("| ").append(p.protocol()).append(" | ").append(p.dims()).append(" | ").append(f(Targets.num(r, "medianMs")))
                 .append(" | ").append(f(lan)).append(" | ").append(f(p.lanMs())).append(" | ").append(f(wan)).append(" | ")
-                .append(f(p.wanMs())).append(" | ").append(r.get("rounds")).append(" | ").append(f(num(r, "bytes") / 1e6))
+                .append(f(p.wanMs())).append(" | ").append(r.get("rounds")).append(" | ").append(f(Targets.num(r, "bytes") / 1e6))
                 .append(" | ").append(f(p.mb())).append(" |\n");
-            rows.add(Map.of("protocol", p.protocol(), "dims", p.dims(), "loopbackMs", num(r, "medianMs"),
+            rows.add(Map.of("protocol", p.protocol(), "dims", p.dims(), "loopbackMs", Targets.num(r, "medianMs"),
                 "projectedLanMs", lan, "projectedWanMs", wan, "paperLanMs", p.lanMs(), "paperWanMs", p.wanMs()));
             labels.add(p.protocol() + " " + p.dims());
-            bars.add(new double[]{num(r, "medianMs"), lan, p.lanMs()});
+            bars.add(new double[]{Targets.num(r, "medianMs"), lan, p.lanMs()});
         }
         if (!labels.isEmpty())
         {
@@ -231,7 +231,7 @@ public final class ComparisonReport
 
     private static double project(final Map<String, Object> r, final Projection p)
     {
-        return p.project(num(r, "medianMs"), ((Number)r.get("rounds")).longValue(), ((Number)r.get("bytes")).longValue());
+        return p.project(Targets.num(r, "medianMs"), ((Number)r.get("rounds")).longValue(), ((Number)r.get("bytes")).longValue());
     }
 
     private static Optional<Map<String, Object>> find(final List<Map<String, Object>> rows, final String protocol,
@@ -240,10 +240,6 @@ public final class ComparisonReport
         return rows.stream().filter(r -> protocol.equals(r.get("protocol")) && dims.equals(r.get("dims"))).findFirst();
     }
 
-    private static double num(final Map<String, Object> r, final String key)
-    {
-        return ((Number)r.get(key)).doubleValue();
-    }
 
     private static double[] nanArray(final int n)
     {

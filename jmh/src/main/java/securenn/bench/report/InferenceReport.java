@@ -16,7 +16,7 @@ public final class InferenceReport
 {
     private final MachineInfo machine;
     private final List<Map<String, Object>> rows;
-    private final List<Map<String, Object>> targets = new ArrayList<>();
+    private final Targets targets = new Targets();
 
     public InferenceReport(final MachineInfo machine, final List<Map<String, Object>> rows)
     {
@@ -38,38 +38,33 @@ public final class InferenceReport
             .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (final Map<String, Object> r : rows)
         {
-            final double ms = num(r, "medianMs");
-            final double paperMs = num(r, "paperLanMs");
-            final double mb = num(r, "bytes") / 1e6;
-            final double paperMb = num(r, "paperMb");
-            final double twin = num(r, "fixedPointTwinMs");
+            final double ms = Targets.num(r, "medianMs");
+            final double paperMs = Targets.num(r, "paperLanMs");
+            final double mb = Targets.num(r, "bytes") / 1e6;
+            final double paperMb = Targets.num(r, "paperMb");
+            final double twin = Targets.num(r, "fixedPointTwinMs");
             md.append("| ").append(((String)r.get("protocol")).substring(8)).append(" | ").append(((String)r.get("dims")).substring(6))
-                .append(" | ").append(KernelReport.fmt(ms)).append(" | ").append(KernelReport.fmt(num(r, "minMs"))).append(" – ")
-                .append(KernelReport.fmt(num(r, "maxMs"))).append(" | ").append(KernelReport.fmt(paperMs)).append(" | ")
+                .append(" | ").append(KernelReport.fmt(ms)).append(" | ").append(KernelReport.fmt(Targets.num(r, "minMs"))).append(" – ")
+                .append(KernelReport.fmt(Targets.num(r, "maxMs"))).append(" | ").append(KernelReport.fmt(paperMs)).append(" | ")
                 .append(KernelReport.fmt(paperMs / ms)).append("× | ").append(r.get("rounds")).append(" | ")
                 .append(KernelReport.fmt(mb)).append(" | ").append(KernelReport.fmt(paperMb)).append(" | ")
-                .append(KernelReport.fmt(twin)).append(" | ").append(KernelReport.fmt(num(r, "floatTwinMs"))).append(" | ")
+                .append(KernelReport.fmt(twin)).append(" | ").append(KernelReport.fmt(Targets.num(r, "floatTwinMs"))).append(" | ")
                 .append(KernelReport.fmt(ms / twin)).append("× |\n");
             final String row = r.get("protocol") + " " + r.get("dims");
-            target(row + ": bytes ≤ the paper's Table 7 Comm", KernelReport.fmt(mb) + " MB vs " + paperMb + " MB", mb <= paperMb);
-            target(row + ": faster than the paper's LAN time", KernelReport.fmt(ms) + " ms vs " + KernelReport.fmt(paperMs) + " ms",
+            targets.add(row + ": bytes ≤ the paper's Table 7 Comm", KernelReport.fmt(mb) + " MB vs " + paperMb + " MB", mb <= paperMb);
+            targets.add(row + ": faster than the paper's LAN time", KernelReport.fmt(ms) + " ms vs " + KernelReport.fmt(paperMs) + " ms",
                 ms < paperMs);
             limit(r, "Network A", "batch 1", 8, ms);
             limit(r, "Network A", "batch 128", 60, ms);
             limit(r, "Network C", "batch 1", 40, ms);
             limit(r, "Network C", "batch 128", 2000, ms);
         }
-        md.append("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
-        for (final Map<String, Object> t : targets)
-        {
-            md.append("| ").append(t.get("target")).append(" | ").append(t.get("measured")).append(" | ")
-                .append(Boolean.TRUE.equals(t.get("met")) ? "yes" : "**no**").append(" |\n");
-        }
+        targets.appendMarkdown(md);
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("report", "inference");
         json.put("machine", machine.toMap());
         json.put("results", rows);
-        json.put("targets", targets);
+        json.put("targets", targets.asList());
         Files.writeString(dir.resolve("inference.json"), Json.write(json));
         Files.writeString(dir.resolve("inference.md"), md.toString());
     }
@@ -78,21 +73,9 @@ public final class InferenceReport
     {
         if (r.get("protocol").equals(network) && r.get("dims").equals(dims))
         {
-            target(network + " " + dims + " ≤ " + KernelReport.fmt(maxMs) + " ms", KernelReport.fmt(ms) + " ms", ms <= maxMs);
+            targets.add(network + " " + dims + " ≤ " + KernelReport.fmt(maxMs) + " ms", KernelReport.fmt(ms) + " ms", ms <= maxMs);
         }
     }
 
-    private void target(final String what, final String measured, final boolean met)
-    {
-        final Map<String, Object> t = new LinkedHashMap<>();
-        t.put("target", what);
-        t.put("measured", measured);
-        t.put("met", met);
-        targets.add(t);
-    }
 
-    private static double num(final Map<String, Object> r, final String key)
-    {
-        return ((Number)r.get(key)).doubleValue();
-    }
 }

@@ -27,7 +27,7 @@ public final class KernelReport
 
     private final MachineInfo machine;
     private final List<BenchRow> rows;
-    private final List<Map<String, Object>> targets = new ArrayList<>();
+    private final Targets targets = new Targets();
 
     public KernelReport(final MachineInfo machine, final List<BenchRow> rows)
     {
@@ -51,7 +51,7 @@ public final class KernelReport
             results.add(m);
         }
         json.put("results", results);
-        json.put("targets", targets);
+        json.put("targets", targets.asList());
         Files.writeString(dir.resolve("kernels.json"), Json.write(json));
         Files.writeString(dir.resolve("kernels.md"), markdown);
     }
@@ -103,12 +103,7 @@ public final class KernelReport
         opTable(md, "Comparison kernels (" + CompareBench.WORDS + " values)", "CompareBench",
             List.of("decompose", "wrap", "privateCompareVector", "zpMul"));
         aesSection(md);
-        md.append("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
-        for (final Map<String, Object> t : targets)
-        {
-            md.append("| ").append(t.get("target")).append(" | ").append(t.get("measured")).append(" | ")
-                .append(Boolean.TRUE.equals(t.get("met")) ? "yes" : "**no**").append(" |\n");
-        }
+        targets.appendMarkdown(md);
         return md.toString();
     }
 
@@ -127,12 +122,12 @@ public final class KernelReport
             if (s.isPresent() && v1.isPresent())
             {
                 final double speedup = s.get().meanMs() / v1.get().meanMs();
-                target("GEMM " + shape + ": vector ≥ 4× scalar", fmt(speedup) + "×", speedup >= 4);
+                targets.add("GEMM " + shape + ": vector ≥ 4× scalar", fmt(speedup) + "×", speedup >= 4);
             }
             if (v1.isPresent() && LARGE_SHAPES.contains(shape))
             {
                 final double gmacs = throughput(v1.get());
-                target("GEMM " + shape + ": ≥ 3 GMAC/s on 1 thread", fmt(gmacs) + " GMAC/s", gmacs >= 3);
+                targets.add("GEMM " + shape + ": ≥ 3 GMAC/s on 1 thread", fmt(gmacs) + " GMAC/s", gmacs >= 3);
             }
         }
     }
@@ -165,7 +160,7 @@ public final class KernelReport
             find("ElementWiseBench", method, "impl", "vector", null).ifPresent(v ->
             {
                 final double slower = copyRate / throughput(v);
-                target("element-wise " + method + ": within 2× of a copy of the same bytes",
+                targets.add("element-wise " + method + ": within 2× of a copy of the same bytes",
                     fmt(slower) + "× the copy's time per byte", slower <= 2);
             });
         }
@@ -176,17 +171,9 @@ public final class KernelReport
         final Optional<BenchRow> aes = rows.stream().filter(r -> r.benchClass().equals("AesBench")).findFirst();
         md.append("\n## AES-CTR fill (16 MiB, 1 thread)\n\n| ms | GB/s |\n|---|---|\n| ").append(time(aes)).append(" | ")
             .append(rate(aes)).append(" |\n");
-        aes.ifPresent(a -> target("AES-CTR fill ≥ 1.5 GB/s per core", fmt(throughput(a)) + " GB/s", throughput(a) >= 1.5));
+        aes.ifPresent(a -> targets.add("AES-CTR fill ≥ 1.5 GB/s per core", fmt(throughput(a)) + " GB/s", throughput(a) >= 1.5));
     }
 
-    private void target(final String what, final String measured, final boolean met)
-    {
-        final Map<String, Object> t = new LinkedHashMap<>();
-        t.put("target", what);
-        t.put("measured", measured);
-        t.put("met", met);
-        targets.add(t);
-    }
 
     private List<String> distinct(final String cls, final String param)
     {

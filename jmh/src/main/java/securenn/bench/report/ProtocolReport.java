@@ -17,7 +17,7 @@ public final class ProtocolReport
     private final MachineInfo machine;
     private final List<Map<String, Object>> rows;
     private final String setting;
-    private final List<Map<String, Object>> targets = new ArrayList<>();
+    private final Targets targets = new Targets();
 
     public ProtocolReport(final MachineInfo machine, final List<Map<String, Object>> rows, final String setting)
     {
@@ -40,13 +40,13 @@ public final class ProtocolReport
             .append("| paper MB |\n|---|---|---|---|---|---|---|---|---|\n");
         for (final Map<String, Object> r : rows)
         {
-            final double ms = num(r, "medianMs");
-            final double paperMs = num(r, "paperLanMs");
-            final double mb = num(r, "bytes") / 1e6;
-            final double paperMb = num(r, "paperMb");
+            final double ms = Targets.num(r, "medianMs");
+            final double paperMs = Targets.num(r, "paperLanMs");
+            final double mb = Targets.num(r, "bytes") / 1e6;
+            final double paperMb = Targets.num(r, "paperMb");
             md.append("| ").append(r.get("protocol")).append(" | ").append(r.get("dims")).append(" | ")
-                .append(KernelReport.fmt(ms)).append(" | ").append(KernelReport.fmt(num(r, "minMs"))).append(" – ")
-                .append(KernelReport.fmt(num(r, "maxMs"))).append(" | ")
+                .append(KernelReport.fmt(ms)).append(" | ").append(KernelReport.fmt(Targets.num(r, "minMs"))).append(" – ")
+                .append(KernelReport.fmt(Targets.num(r, "maxMs"))).append(" | ")
                 .append(Double.isNaN(paperMs) ? "–" : KernelReport.fmt(paperMs))
                 .append(" | ").append(Double.isNaN(paperMs) ? "–" : KernelReport.fmt(paperMs / ms) + "×").append(" | ")
                 .append(r.get("rounds")).append(" | ").append(KernelReport.fmt(mb)).append(" | ")
@@ -54,33 +54,28 @@ public final class ProtocolReport
             if (!Double.isNaN(paperMs))
             {
                 final String row = r.get("protocol") + " " + r.get("dims");
-                target(row + ": faster than the paper's LAN time", KernelReport.fmt(ms) + " ms vs " + KernelReport.fmt(paperMs)
+                targets.add(row + ": faster than the paper's LAN time", KernelReport.fmt(ms) + " ms vs " + KernelReport.fmt(paperMs)
                     + " ms", ms < paperMs);
                 final double shown = truncateLike(mb, paperMb);
-                target(row + ": bytes ≤ the paper's Comm (at its printed precision)", KernelReport.fmt(mb) + " MB (" + shown
+                targets.add(row + ": bytes ≤ the paper's Comm (at its printed precision)", KernelReport.fmt(mb) + " MB (" + shown
                     + ") vs " + paperMb + " MB", shown <= paperMb + 1e-12);
             }
             if (r.get("protocol").equals("DReLU") && r.get("dims").equals("128×128"))
             {
-                target("DReLU 128×128 ≤ 15 ms", KernelReport.fmt(ms) + " ms", ms <= 15);
+                targets.add("DReLU 128×128 ≤ 15 ms", KernelReport.fmt(ms) + " ms", ms <= 15);
             }
             if (r.get("protocol").equals("Maxpool") && r.get("dims").equals("24×24×20, 2×2"))
             {
-                target("Maxpool 24×24×20 2×2 ≤ 10 ms", KernelReport.fmt(ms) + " ms", ms <= 10);
+                targets.add("Maxpool 24×24×20 2×2 ≤ 10 ms", KernelReport.fmt(ms) + " ms", ms <= 10);
             }
         }
-        md.append("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
-        for (final Map<String, Object> t : targets)
-        {
-            md.append("| ").append(t.get("target")).append(" | ").append(t.get("measured")).append(" | ")
-                .append(Boolean.TRUE.equals(t.get("met")) ? "yes" : "**no**").append(" |\n");
-        }
+        targets.appendMarkdown(md);
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("report", "protocols");
         json.put("setting", setting);
         json.put("machine", machine.toMap());
         json.put("results", rows);
-        json.put("targets", targets);
+        json.put("targets", targets.asList());
         Files.writeString(dir.resolve("protocols.json"), Json.write(json));
         Files.writeString(dir.resolve("protocols.md"), md.toString());
     }
@@ -95,17 +90,5 @@ public final class ProtocolReport
         return java.math.BigDecimal.valueOf(ours).setScale(decimals, java.math.RoundingMode.FLOOR).doubleValue();
     }
 
-    private void target(final String what, final String measured, final boolean met)
-    {
-        final Map<String, Object> t = new LinkedHashMap<>();
-        t.put("target", what);
-        t.put("measured", measured);
-        t.put("met", met);
-        targets.add(t);
-    }
 
-    private static double num(final Map<String, Object> r, final String key)
-    {
-        return ((Number)r.get(key)).doubleValue();
-    }
 }

@@ -45,6 +45,43 @@ public final class ReportIndex
                 .append(targets.isEmpty() ? "–" : met + " of " + targets.size()).append(" | ")
                 .append(machine.getOrDefault("date", "?")).append(", ").append(machine.getOrDefault("commit", "?")).append(" |\n");
         }
+        final String headline = headline(dir);
+        md.append(headline);
+        Files.writeString(dir.resolve("README.md"), md.toString());
+        updateProjectReadme(dir, headline);
+    }
+
+    /**
+     * Replaces the section between {@value #START} and {@value #END} in the README.md next to the report directory (the
+     * project's), so that the headline there is generated too; does nothing where there are no such markers.
+     */
+    private static void updateProjectReadme(final Path dir, final String headline) throws IOException
+    {
+        final Path parent = dir.toAbsolutePath().normalize().getParent();
+        final Path readme = parent == null ? null : parent.resolve("README.md");
+        if (readme == null || !Files.isRegularFile(readme) || headline.isEmpty())
+        {
+            return;
+        }
+        final String text = Files.readString(readme);
+        final int start = text.indexOf(START);
+        final int end = text.indexOf(END);
+        if (start < 0 || end < start)
+        {
+            return;
+        }
+        Files.writeString(readme, text.substring(0, start + START.length()) + "\n" + headline.replace("\n## ", "\n### ").strip()
+            + "\n\n(Generated from `" + parent.relativize(dir.toAbsolutePath().normalize()) + "/comparison.json` by `bin/bench`.)\n"
+            + text.substring(end));
+    }
+
+    private static final String START = "<!-- headline:start -->";
+    private static final String END = "<!-- headline:end -->";
+
+    @SuppressWarnings("unchecked")
+    private static String headline(final Path dir) throws IOException
+    {
+        final StringBuilder md = new StringBuilder();
         final Path comparison = dir.resolve("comparison.json");
         if (Files.isRegularFile(comparison))
         {
@@ -63,6 +100,6 @@ public final class ReportIndex
                     .append(KernelReport.fmt(paper / lan)).append("× |\n");
             }
         }
-        Files.writeString(dir.resolve("README.md"), md.toString());
+        return md.toString();
     }
 }

@@ -17,7 +17,7 @@ public final class TransportReport
     private final MachineInfo machine;
     private final List<Map<String, Object>> rows;
     private final Map<String, String> descriptions;
-    private final List<Map<String, Object>> targets = new ArrayList<>();
+    private final Targets targets = new Targets();
 
     public TransportReport(final MachineInfo machine, final List<Map<String, Object>> rows,
         final Map<String, String> descriptions)
@@ -39,18 +39,13 @@ public final class TransportReport
         bulkTable(md);
         latencyTable(md, "round", "Three-party round (each party sends to both others, then receives from both), p50 / p99 µs");
         evaluateTargets();
-        md.append("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
-        for (final Map<String, Object> t : targets)
-        {
-            md.append("| ").append(t.get("target")).append(" | ").append(t.get("measured")).append(" | ")
-                .append(Boolean.TRUE.equals(t.get("met")) ? "yes" : "**no**").append(" |\n");
-        }
+        targets.appendMarkdown(md);
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("report", "transport");
         json.put("machine", machine.toMap());
         json.put("transports", new LinkedHashMap<>(descriptions));
         json.put("results", rows);
-        json.put("targets", targets);
+        json.put("targets", targets.asList());
         Files.writeString(dir.resolve("transport.json"), Json.write(json));
         Files.writeString(dir.resolve("transport.md"), md.toString());
     }
@@ -65,8 +60,8 @@ public final class TransportReport
             md.append("| ").append(size).append(" |");
             for (final String t : TRANSPORTS)
             {
-                md.append(' ').append(find(t, scenario, size).map(r -> KernelReport.fmt(num(r, "p50us")) + " / "
-                    + KernelReport.fmt(num(r, "p99us"))).orElse("–")).append(" |");
+                md.append(' ').append(find(t, scenario, size).map(r -> KernelReport.fmt(Targets.num(r, "p50us")) + " / "
+                    + KernelReport.fmt(Targets.num(r, "p99us"))).orElse("–")).append(" |");
             }
             md.append('\n');
         }
@@ -82,7 +77,7 @@ public final class TransportReport
             md.append("| ").append(size).append(" |");
             for (final String t : TRANSPORTS)
             {
-                md.append(' ').append(find(t, "bulk", size).map(r -> KernelReport.fmt(num(r, "gbPerSecond"))).orElse("–"))
+                md.append(' ').append(find(t, "bulk", size).map(r -> KernelReport.fmt(Targets.num(r, "gbPerSecond"))).orElse("–"))
                     .append(" |");
             }
             md.append('\n');
@@ -91,32 +86,24 @@ public final class TransportReport
 
     private void evaluateTargets()
     {
-        find("aeron-udp", "ping", 64).ifPresent(r -> target("UDP loopback round trip p50 ≤ 50 µs for 64 B (default idle)",
-            KernelReport.fmt(num(r, "p50us")) + " µs", num(r, "p50us") <= 50));
-        find("aeron-udp", "bulk", 8L << 20).ifPresent(r -> target("bulk UDP loopback ≥ 1 GB/s for 8 MiB messages",
-            KernelReport.fmt(num(r, "gbPerSecond")) + " GB/s", num(r, "gbPerSecond") >= 1));
+        find("aeron-udp", "ping", 64).ifPresent(r -> targets.add("UDP loopback round trip p50 ≤ 50 µs for 64 B (default idle)",
+            KernelReport.fmt(Targets.num(r, "p50us")) + " µs", Targets.num(r, "p50us") <= 50));
+        find("aeron-udp", "bulk", 8L << 20).ifPresent(r -> targets.add("bulk UDP loopback ≥ 1 GB/s for 8 MiB messages",
+            KernelReport.fmt(Targets.num(r, "gbPerSecond")) + " GB/s", Targets.num(r, "gbPerSecond") >= 1));
         for (final long size : sizes("round"))
         {
             final Optional<Map<String, Object>> aeron = find("aeron-udp", "round", size);
             final Optional<Map<String, Object>> tcp = find("tcp", "round", size);
             if (aeron.isPresent() && tcp.isPresent())
             {
-                final double a = num(aeron.get(), "p50us");
-                final double t = num(tcp.get(), "p50us");
-                target("three-party round, " + size + " B: Aeron UDP p50 no slower than TCP",
+                final double a = Targets.num(aeron.get(), "p50us");
+                final double t = Targets.num(tcp.get(), "p50us");
+                targets.add("three-party round, " + size + " B: Aeron UDP p50 no slower than TCP",
                     KernelReport.fmt(a) + " µs vs " + KernelReport.fmt(t) + " µs", a <= t);
             }
         }
     }
 
-    private void target(final String what, final String measured, final boolean met)
-    {
-        final Map<String, Object> t = new LinkedHashMap<>();
-        t.put("target", what);
-        t.put("measured", measured);
-        t.put("met", met);
-        targets.add(t);
-    }
 
     private List<Long> sizes(final String scenario)
     {
@@ -130,8 +117,4 @@ public final class TransportReport
             && ((Number)r.get("bytes")).longValue() == size).findFirst();
     }
 
-    private static double num(final Map<String, Object> r, final String key)
-    {
-        return ((Number)r.get(key)).doubleValue();
-    }
 }

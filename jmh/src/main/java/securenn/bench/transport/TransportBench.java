@@ -1,15 +1,13 @@
 package securenn.bench.transport;
 
 import org.HdrHistogram.Histogram;
+import securenn.bench.ChildJvm;
 import securenn.transport.EmbeddedDriver;
 import securenn.transport.LocalParties;
 import securenn.transport.PartyTransport;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,8 +124,7 @@ public final class TransportBench
             final Process p1 = children.get(0);
             if (!p1.waitFor(60, TimeUnit.SECONDS) || p1.exitValue() != 0)
             {
-                throw new IllegalStateException("P1 of " + v.id + " " + scenario + " failed: "
-                    + new String(p1.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                throw new IllegalStateException("P1 of " + v.id + " " + scenario + " failed: " + ChildJvm.output(p1));
             }
         }
         finally
@@ -205,18 +202,8 @@ public final class TransportBench
 
     private Process child(final int party, final Variant v, final int base, final String scenario) throws IOException
     {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(BenchPeer.class.getName());
-        cmd.add(Integer.toString(party));
-        cmd.add(v.id);
-        cmd.add(Integer.toString(base));
-        cmd.add(scenario);
-        cmd.add(Boolean.toString(quick));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return ChildJvm.start(BenchPeer.class, Integer.toString(party), v.id, Integer.toString(base), scenario,
+            Boolean.toString(quick));
     }
 
     private interface Body
