@@ -97,7 +97,7 @@ final class VectorZpOps implements ZpOps
             final ShortVector x = widen(a, i).mul(widen(b, i));
             final ShortVector y = x.lanewise(VectorOperators.LSHR, 8).mul((short)55).add(x.and((short)0xFF));
             ShortVector z = y.and((short)63).sub(y.lanewise(VectorOperators.LSHR, 6).mul((short)3));
-            z = z.add((short)Ring.P, z.compare(VectorOperators.LT, (short)0));
+            z = z.lanewise(VectorOperators.UMIN, z.add((short)Ring.P)); // z < 0 ? z + 67 : z, without a mask
             z.convertShape(VectorOperators.S2B, B_HALF, 0).reinterpretAsBytes().intoMemorySegment(out, i, LE);
         }
         for (; i < n; i++)
@@ -214,8 +214,8 @@ final class VectorZpOps implements ZpOps
         {
             final ByteVector b = ByteVector.fromMemorySegment(B, random, i, LE);
             final VectorMask<Byte> accept = b.compare(VectorOperators.ULT, limit);
-            ByteVector v = b.sub(size, b.compare(VectorOperators.UGE, size));          // b mod size for b < 3·size:
-            v = v.sub(size, v.compare(VectorOperators.UGE, size));                     // at most two subtractions
+            ByteVector v = b.lanewise(VectorOperators.UMIN, b.sub(size));             // b mod size for b < 3·size:
+            v = v.lanewise(VectorOperators.UMIN, v.sub(size));                         // at most two subtractions
             if (nonZero)
             {
                 v = v.add((byte)1);
@@ -234,16 +234,21 @@ final class VectorZpOps implements ZpOps
         return k;
     }
 
+    /**
+     * (a + b) mod 67 without masked operations (those fall back to Java code on this JDK): for s = a + b in [0, 133],
+     * s − 67 wraps to ≥ 189 exactly when s &lt; 67, so the unsigned minimum of s and s − 67 is the reduced sum.
+     */
     private static ByteVector addMod(final ByteVector a, final ByteVector b)
     {
         final ByteVector s = a.add(b);
-        return s.sub(P, s.compare(VectorOperators.UGE, P));
+        return s.lanewise(VectorOperators.UMIN, s.sub(P));
     }
 
+    /** (a − b) mod 67: d = a − b in [−66, 66]; unsigned, min(d, d + 67) picks d when d ≥ 0 and d + 67 otherwise. */
     private static ByteVector subMod(final ByteVector a, final ByteVector b)
     {
         final ByteVector d = a.sub(b);
-        return d.add(P, d.compare(VectorOperators.LT, (byte)0));
+        return d.lanewise(VectorOperators.UMIN, d.add(P));
     }
 
     private static ByteVector iota()
