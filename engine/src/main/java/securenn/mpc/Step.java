@@ -11,7 +11,7 @@ public enum Step
     SC_MASKED, SC_BITS, SC_DELTA, SC_ETA,
     MSB_RANDOM, MSB_OPEN, MSB_BETA,
     DMP_BLINDED, DMP_UNIT,
-    OPEN_OUTPUT, BARRIER;
+    BARRIER;
 
     public int tag()
     {

@@ -69,14 +69,14 @@ class CostContractTest extends ProtocolTestBase
             {
                 if (r != p.role())
                 {
-                    p.send(r, Step.OPEN_OUTPUT, one);
+                    p.send(r, Step.BARRIER, one);
                 }
             }
             for (final Role r : Role.values())
             {
                 if (r != p.role())
                 {
-                    p.receive(r, Step.OPEN_OUTPUT, bytes(1));
+                    p.receive(r, Step.BARRIER, bytes(1));
                 }
             }
             return null;

@@ -28,7 +28,43 @@ class PrivacySmokeTest extends ProtocolTestBase
             .isLessThan(107.3); // p = 0.001, 66 df
     }
 
+    /** Each party's PrivateCompare message alone is uniform on Z_67: the common pad hides the individual shares. */
+    @Test
+    void eachPrivateCompareMessageP2ReceivesShouldBeUniform()
+    {
+        // constant input, and P0's bit shares all zero: without the pad P0's vector would be all zeros
+        final List<byte[]> seen = p2PrivateCompareMessages(0, 0, true);
+        assertThat(seen).hasSize(2);
+        for (final byte[] message : seen)
+        {
+            final long[] hist = new long[Ring.P];
+            for (final byte b : message)
+            {
+                hist[b]++;
+            }
+            final double expected = message.length / (double)Ring.P;
+            double chi = 0;
+            for (final long h : hist)
+            {
+                chi += (h - expected) * (h - expected) / expected;
+            }
+            assertThat(chi).as("chi-square of one party's message, 66 df").isLessThan(107.3);
+        }
+    }
+
     private long[] p2PrivateCompareHistogram(final long x, final long r)
+    {
+        final List<byte[]> seen = p2PrivateCompareMessages(x, r, false);
+        final long[] hist = new long[Ring.P];
+        for (int i = 0; i < seen.get(0).length; i++)
+        {
+            hist[ZpOps.add(seen.get(0)[i], seen.get(1)[i])]++;
+        }
+        return hist;
+    }
+
+    /** The two messages (from P0 and from P1) P2 receives in one PrivateCompare of 4,000 copies of (x, r). */
+    private List<byte[]> p2PrivateCompareMessages(final long x, final long r, final boolean zeroSharesForP0)
     {
         final int n = 4000;
         final SplittableRandom rnd = new SplittableRandom(x ^ r);
@@ -42,7 +78,7 @@ class PrivacySmokeTest extends ProtocolTestBase
             beta.set(Ring.BYTE, e, (byte)rnd.nextInt(2));
             for (int i = 0; i < 64; i++)
             {
-                final int s = rnd.nextInt(Ring.P);
+                final int s = zeroSharesForP0 ? 0 : rnd.nextInt(Ring.P);
                 bits0.set(Ring.BYTE, e * 64L + i, (byte)s);
                 bits1.set(Ring.BYTE, e * 64L + i, (byte)ZpOps.sub((int)((x >>> i) & 1), s));
             }
@@ -55,12 +91,7 @@ class PrivacySmokeTest extends ProtocolTestBase
                 h ? beta : null, h ? null : bytes(n), n);
             return null;
         });
-        final long[] hist = new long[Ring.P];
-        for (int i = 0; i < seen.get(0).length; i++)
-        {
-            hist[ZpOps.add(seen.get(0)[i], seen.get(1)[i])]++;
-        }
-        return hist;
+        return seen;
     }
 
     /** The masked values P2 receives in ShareConvert are uniform even for a constant input. */
