@@ -273,6 +273,11 @@ public final class Link
         return publication.position();
     }
 
+    boolean isPublicationConnected()
+    {
+        return publication.isConnected();
+    }
+
     boolean isConnected()
     {
         return publication.isConnected() && subscription.isConnected();

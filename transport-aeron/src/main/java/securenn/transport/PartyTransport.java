@@ -260,7 +260,8 @@ public final class PartyTransport implements AutoCloseable
     {
         for (final Link link : links)
         {
-            if (link != null)
+            // a link that is no longer connected (peer gone) can never be flushed: closing must not wait for it
+            if (link != null && link.isPublicationConnected())
             {
                 final long sent = senderPosition(link.publicationRegistrationId());
                 if (sent >= 0 && sent < link.publishedPosition()) // no counter: nothing the driver would send
