@@ -54,6 +54,6 @@ final class InferenceCases
             final MemorySegment input = ProtocolCase.shares(p, arena, (long)batch * spec.input().size());
             final MemorySegment output = ProtocolCase.out(p, arena, (long)batch * spec.output().size());
             return () -> SecureInference.forward(p, spec, params, input, output, batch, 13);
-        }, warmups, reps);
+        }, warmups, reps, null);
     }
 }

@@ -105,6 +105,10 @@ public final class ProtocolBench
                 row.put("maxMs", m.maxMs());
                 row.put("rounds", m.rounds());
                 row.put("bytes", m.bytesSent() + childBytes[0][i] + childBytes[1][i]);
+                if (c.plain() != null)
+                {
+                    row.put("plaintextMs", plaintextMs(c.plain()));
+                }
                 row.put("paperLanMs", c.paperLanMs());
                 row.put("paperMb", c.paperMb());
                 rows.add(row);
@@ -116,6 +120,30 @@ public final class ProtocolBench
         finally
         {
             children.forEach(Process::destroyForcibly);
+        }
+    }
+
+    /** Median time of the case's plaintext baseline in this process (after a warm-up long enough for C2). */
+    private double plaintextMs(final ProtocolCase.Plain plain)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final Runnable body = plain.prepare(arena);
+            final int reps = quick ? 5 : 30;
+            final long warmUntil = System.nanoTime() + (quick ? 50_000_000L : 400_000_000L); // by time: only P0 runs these
+            for (int i = 0; i < reps || System.nanoTime() < warmUntil; i++)
+            {
+                body.run();
+            }
+            final double[] ms = new double[reps];
+            for (int i = 0; i < reps; i++)
+            {
+                final long t0 = System.nanoTime();
+                body.run();
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            java.util.Arrays.sort(ms);
+            return ms[reps / 2];
         }
     }
 

@@ -1,6 +1,8 @@
 package securenn.bench.protocols;
 
 import securenn.kernels.ConvShape;
+import securenn.kernels.Kernels;
+import securenn.kernels.Ring;
 import securenn.kernels.Im2Col;
 import securenn.kernels.Transpose;
 import securenn.mpc.DRelu;
@@ -20,11 +22,32 @@ import java.util.List;
  * One row of the whitepaper's Table 8: what it measures, its dimensions, the paper's LAN time and communication, and
  * how to run it on a party with inputs prepared once (random shares: timing does not depend on the values).
  */
-record ProtocolCase(String protocol, String dims, double paperLanMs, double paperMb, Prepare prepare, int warmups, int reps)
+record ProtocolCase(String protocol, String dims, double paperLanMs, double paperMb, Prepare prepare, int warmups, int reps,
+    Plain plain)
 {
-    ProtocolCase(final String protocol, final String dims, final double paperLanMs, final double paperMb, final Prepare prepare)
+    ProtocolCase(final String protocol, final String dims, final double paperLanMs, final double paperMb, final Prepare prepare,
+        final Plain plain)
     {
-        this(protocol, dims, paperLanMs, paperMb, prepare, 30, 20);
+        this(protocol, dims, paperLanMs, paperMb, prepare, 30, 20, plain);
+    }
+
+    /** The same computation in the clear on one machine (the plaintext baseline), with inputs prepared once. */
+    @FunctionalInterface
+    interface Plain
+    {
+        Runnable prepare(Arena arena);
+    }
+
+    private static final Kernels KERNELS = Kernels.best();
+
+    private static MemorySegment plainLongs(final Arena arena, final long n)
+    {
+        final MemorySegment s = arena.allocate(Math.max(1, n) * Long.BYTES, 64).asSlice(0, n * Long.BYTES);
+        for (long i = 0; i < n; i++)
+        {
+            s.setAtIndex(Ring.LONG, i, (i * 0x9E3779B97F4A7C15L) >> 20);
+        }
+        return s;
     }
 
     @FunctionalInterface
@@ -96,6 +119,19 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
                 MatMul.multiply(p, weights, Transpose.NO, cols, Transpose.NO, result, o, shape.patchSize(), shape.columns());
                 Truncation.run(p, result, result, 13, (long)o * shape.columns());
             };
+        }, arena ->
+        {
+            final ConvShape shape = new ConvShape(1, i, m, m, f, f, 1, 0);
+            final MemorySegment image = plainLongs(arena, shape.imageElements());
+            final MemorySegment weights = plainLongs(arena, (long)o * shape.patchSize());
+            final MemorySegment cols = plainLongs(arena, (long)shape.patchSize() * shape.columns());
+            final MemorySegment result = plainLongs(arena, (long)o * shape.columns());
+            return () ->
+            {
+                Im2Col.im2col(shape, image, cols);
+                KERNELS.gemm().multiply(weights, Transpose.NO, cols, Transpose.NO, result, o, shape.patchSize(), shape.columns(), false);
+                KERNELS.ring().shiftRight(result, 13, result, (long)o * shape.columns());
+            };
         });
     }
 
@@ -111,6 +147,16 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
                 MatMul.multiply(p, x, Transpose.NO, y, Transpose.NO, z, m, n, v);
                 Truncation.run(p, z, z, 13, (long)m * v);
             };
+        }, arena ->
+        {
+            final MemorySegment x = plainLongs(arena, (long)m * n);
+            final MemorySegment y = plainLongs(arena, (long)n * v);
+            final MemorySegment z = plainLongs(arena, (long)m * v);
+            return () ->
+            {
+                KERNELS.gemm().multiply(x, Transpose.NO, y, Transpose.NO, z, m, n, v, false);
+                KERNELS.ring().shiftRight(z, 13, z, (long)m * v);
+            };
         });
     }
 
@@ -124,7 +170,35 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
             final MemorySegment max = out(p, arena, groups);
             final MemorySegment idx = out(p, arena, groups);
             return () -> MaxPool.run(p, x, max, idx, groups, k * k);
+        }, arena ->
+        {
+            final long groups = (long)(m / k) * (m / k) * c;
+            final MemorySegment x = plainLongs(arena, groups * k * k);
+            final MemorySegment max = plainLongs(arena, groups);
+            final MemorySegment idx = plainLongs(arena, groups);
+            return () -> plainMaxPool(x, max, idx, groups, k * k);
         });
+    }
+
+    private static void plainMaxPool(final MemorySegment x, final MemorySegment max, final MemorySegment idx, final long groups,
+        final int size)
+    {
+        for (long g = 0; g < groups; g++)
+        {
+            long best = x.getAtIndex(Ring.LONG, g * size);
+            int at = 0;
+            for (int i = 1; i < size; i++)
+            {
+                final long v = x.getAtIndex(Ring.LONG, g * size + i);
+                if (v >= best)
+                {
+                    best = v;
+                    at = i;
+                }
+            }
+            max.setAtIndex(Ring.LONG, g, best);
+            idx.setAtIndex(Ring.LONG, g, at);
+        }
     }
 
     /** Maxpool derivative after Maxpool (the index shares exist): the paper's DMP row. */
@@ -136,6 +210,19 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
             final MemorySegment idx = shares(p, arena, groups);
             final MemorySegment hot = out(p, arena, groups * k * k);
             return () -> MaxPoolDerivative.run(p, idx, hot, groups, k * k);
+        }, arena ->
+        {
+            final long groups = (long)(m / k) * (m / k) * c;
+            final MemorySegment idx = plainLongs(arena, groups);
+            final MemorySegment hot = plainLongs(arena, groups * k * k);
+            return () ->
+            {
+                hot.fill((byte)0);
+                for (long g = 0; g < groups; g++)
+                {
+                    hot.setAtIndex(Ring.LONG, g * k * k + (idx.getAtIndex(Ring.LONG, g) & (k * k - 1)), 1);
+                }
+            };
         });
     }
 
@@ -147,6 +234,18 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
             final MemorySegment a = shares(p, arena, n);
             final MemorySegment b = out(p, arena, n);
             return () -> DRelu.run(p, a, b, n);
+        }, arena ->
+        {
+            final long n = (long)rows * cols;
+            final MemorySegment a = plainLongs(arena, n);
+            final MemorySegment b = plainLongs(arena, n);
+            return () ->
+            {
+                for (long i = 0; i < n; i++)
+                {
+                    b.setAtIndex(Ring.LONG, i, a.getAtIndex(Ring.LONG, i) >= 0 ? 1 : 0);
+                }
+            };
         });
     }
 
@@ -160,6 +259,13 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
             final MemorySegment bits = shares(p, arena, n);
             final MemorySegment r = out(p, arena, n);
             return () -> MatMul.hadamard(p, bits, a, r, n);
+        }, arena ->
+        {
+            final long n = (long)rows * cols;
+            final MemorySegment a = plainLongs(arena, n);
+            final MemorySegment bits = plainLongs(arena, n);
+            final MemorySegment r = plainLongs(arena, n);
+            return () -> KERNELS.ring().mul(bits, a, r, n);
         });
     }
 
@@ -172,6 +278,18 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
             final MemorySegment a = shares(p, arena, n);
             final MemorySegment r = out(p, arena, n);
             return () -> Relu.run(p, a, r, null, n);
+        }, arena ->
+        {
+            final long n = (long)rows * cols;
+            final MemorySegment a = plainLongs(arena, n);
+            final MemorySegment r = plainLongs(arena, n);
+            return () ->
+            {
+                for (long i = 0; i < n; i++)
+                {
+                    r.setAtIndex(Ring.LONG, i, Math.max(0, a.getAtIndex(Ring.LONG, i)));
+                }
+            };
         });
     }
 }

@@ -173,7 +173,8 @@ public final class ComparisonReport
     {
         md.append("## Protocol microbenchmarks (whitepaper Table 8)\n\n")
             .append("| protocol | dimension | ours loopback ms | ours LAN ms (proj.) | paper LAN ms | ours WAN ms (proj.) ")
-            .append("| paper WAN ms | rounds | ours MB | paper MB |\n|---|---|---|---|---|---|---|---|---|---|\n");
+            .append("| paper WAN ms | rounds | ours MB | paper MB | plaintext ms | secure / plaintext |\n")
+            .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         final List<Object> rows = new ArrayList<>();
         final List<String> labels = new ArrayList<>();
         final List<double[]> bars = new ArrayList<>();
@@ -187,10 +188,12 @@ public final class ComparisonReport
             final Map<String, Object> r = ours.get();
             final double lan = project(r, Projection.LAN);
             final double wan = project(r, Projection.WAN);
+            final double plain = r.containsKey("plaintextMs") ? Targets.num(r, "plaintextMs") : Double.NaN;
             md.append("| ").append(p.protocol()).append(" | ").append(p.dims()).append(" | ").append(f(Targets.num(r, "medianMs")))
                 .append(" | ").append(f(lan)).append(" | ").append(f(p.lanMs())).append(" | ").append(f(wan)).append(" | ")
                 .append(f(p.wanMs())).append(" | ").append(r.get("rounds")).append(" | ").append(f(Targets.num(r, "bytes") / 1e6))
-                .append(" | ").append(f(p.mb())).append(" |\n");
+                .append(" | ").append(f(p.mb())).append(" | ").append(f(plain)).append(" | ")
+                .append(Double.isNaN(plain) ? "–" : f(Targets.num(r, "medianMs") / plain) + "×").append(" |\n");
             rows.add(Map.of("protocol", p.protocol(), "dims", p.dims(), "loopbackMs", Targets.num(r, "medianMs"),
                 "projectedLanMs", lan, "projectedWanMs", wan, "paperLanMs", p.lanMs(), "paperWanMs", p.wanMs()));
             labels.add(p.protocol() + " " + p.dims());

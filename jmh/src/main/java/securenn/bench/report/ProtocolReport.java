@@ -33,10 +33,10 @@ public final class ProtocolReport
             .append("a barrier and closed by one (included: about one round trip). Rounds: the longest chain of ")
             .append("messages (Lamport depth). Bytes: payload sent by all three parties, equal to the whitepaper's Table 2 formulas ")
             .append("(asserted by CostContractTest); Table 8 prints them cut to two digits, so they are compared at that ")
-            .append("precision. Paper: LAN column and Comm column ")
+            .append("precision. Plaintext: the same computation in the clear in one process (the overhead baseline). Paper: LAN column and Comm column ")
             .append("of Table 8 (3 × EC2 c4.8xlarge, 625 MB/s, 0.22 ms ping).\n\n").append(machine.toMarkdown())
             .append("\n| protocol | dimension | ours ms (median) | min – max ms | paper LAN ms | speed-up | rounds | ours MB ")
-            .append("| paper MB |\n|---|---|---|---|---|---|---|---|---|\n");
+            .append("| paper MB | plaintext ms | secure / plaintext |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (final Map<String, Object> r : rows)
         {
             final double ms = Targets.num(r, "medianMs");
@@ -49,7 +49,10 @@ public final class ProtocolReport
                 .append(Double.isNaN(paperMs) ? "–" : KernelReport.fmt(paperMs))
                 .append(" | ").append(Double.isNaN(paperMs) ? "–" : KernelReport.fmt(paperMs / ms) + "×").append(" | ")
                 .append(r.get("rounds")).append(" | ").append(KernelReport.fmt(mb)).append(" | ")
-                .append(Double.isNaN(paperMb) ? "–" : KernelReport.fmt(paperMb)).append(" |\n");
+                .append(Double.isNaN(paperMb) ? "–" : KernelReport.fmt(paperMb)).append(" | ")
+                .append(r.containsKey("plaintextMs") ? KernelReport.fmt(Targets.num(r, "plaintextMs")) : "–").append(" | ")
+                .append(r.containsKey("plaintextMs") ? KernelReport.fmt(ms / Targets.num(r, "plaintextMs")) + "×" : "–")
+                .append(" |\n");
             if (!Double.isNaN(paperMs))
             {
                 final String row = r.get("protocol") + " " + r.get("dims");
