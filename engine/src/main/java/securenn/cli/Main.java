@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = {
         "Three-party secure neural-network training and inference (SecureNN, PETS 2019).",
         "Servers P0 and P1 hold additive shares over Z_2^64 of data and model; P2 helps and holds no shares."},
-    subcommands = {DemoCommand.class, ShareCommand.class, TrainFloatCommand.class, SampleCommand.class,
+    subcommands = {DemoCommand.class, TrainCommand.class, ShareCommand.class, TrainFloatCommand.class, SampleCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main
 {
@@ -22,6 +22,17 @@ public final class Main
     public static void main(final String[] args)
     {
         final CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) ->
+        {
+            final String cause = ex instanceof java.nio.file.NoSuchFileException missing ? "no such file: " + missing.getFile()
+                : ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            cmd.getErr().println("securenn " + cmd.getCommandName() + ": " + cause);
+            if (System.getenv("SECURENN_DEBUG") != null)
+            {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
         if (args.length == 0)
         {
             cli.usage(System.out);

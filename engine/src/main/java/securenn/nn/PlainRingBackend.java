@@ -63,4 +63,34 @@ public final class PlainRingBackend implements RingBackend
             out.setAtIndex(Ring.LONG, g, best);
         }
     }
+
+    @Override
+    public void relu(final MemorySegment x, final MemorySegment out, final MemorySegment derivative, final long n)
+    {
+        for (long i = 0; i < n; i++)
+        {
+            final long v = x.getAtIndex(Ring.LONG, i);
+            derivative.setAtIndex(Ring.LONG, i, v >= 0 ? 1 : 0);
+            out.setAtIndex(Ring.LONG, i, Math.max(0, v));
+        }
+    }
+
+    @Override
+    public void hadamard(final MemorySegment a, final MemorySegment b, final MemorySegment out, final long n)
+    {
+        kernels.ring().mul(a, b, out, n);
+    }
+
+    @Override
+    public void divide(final MemorySegment x, final MemorySegment y, final MemorySegment out, final int f, final long n)
+    {
+        final long cap = (1L << f) - 1;
+        for (long i = 0; i < n; i++)
+        {
+            final long yv = y.getAtIndex(Ring.LONG, i);
+            final long q = yv == 0 ? cap : java.math.BigInteger.valueOf(x.getAtIndex(Ring.LONG, i)).shiftLeft(f)
+                .divide(java.math.BigInteger.valueOf(yv)).min(java.math.BigInteger.valueOf(cap)).longValue();
+            out.setAtIndex(Ring.LONG, i, q);
+        }
+    }
 }

@@ -26,4 +26,13 @@ public interface RingBackend
 
     /** Maximum of each group of {@code size} consecutive values. */
     void maxPool(MemorySegment windows, MemorySegment out, long groups, int size);
+
+    /** ReLU that also returns ReLU′ (0/1) for backpropagation. */
+    void relu(MemorySegment x, MemorySegment out, MemorySegment derivative, long n);
+
+    /** Element-wise product (no rescaling). */
+    void hadamard(MemorySegment a, MemorySegment b, MemorySegment out, long n);
+
+    /** min(⌊x·2^f / y⌋, 2^f − 1) for 0 ≤ x ≤ y, element-wise. */
+    void divide(MemorySegment x, MemorySegment y, MemorySegment out, int f, long n);
 }

@@ -70,7 +70,7 @@ public final class RingNetwork
         }
     }
 
-    private static void fc(final RingBackend b, final NetworkSpec.Fc fc, final MemorySegment w, final MemorySegment bias,
+    static void fc(final RingBackend b, final NetworkSpec.Fc fc, final MemorySegment w, final MemorySegment bias,
         final MemorySegment x, final MemorySegment y, final int n, final int f)
     {
         b.matmul(x, Transpose.NO, w, Transpose.NO, y, n, fc.inputs(), fc.outputs());

@@ -2,6 +2,7 @@ package securenn.nn;
 
 import securenn.kernels.Kernels;
 import securenn.kernels.Transpose;
+import securenn.mpc.Division;
 import securenn.mpc.MatMul;
 import securenn.mpc.MaxPool;
 import securenn.mpc.Party;
@@ -55,5 +56,23 @@ public final class SecureRingBackend implements RingBackend
     public void maxPool(final MemorySegment windows, final MemorySegment out, final long groups, final int size)
     {
         MaxPool.run(party, windows, out, null, groups, size);
+    }
+
+    @Override
+    public void relu(final MemorySegment x, final MemorySegment out, final MemorySegment derivative, final long n)
+    {
+        Relu.run(party, x, out, derivative, n);
+    }
+
+    @Override
+    public void hadamard(final MemorySegment a, final MemorySegment b, final MemorySegment out, final long n)
+    {
+        MatMul.hadamard(party, a, b, out, n);
+    }
+
+    @Override
+    public void divide(final MemorySegment x, final MemorySegment y, final MemorySegment out, final int f, final long n)
+    {
+        Division.run(party, x, y, out, f, n);
     }
 }

@@ -16,6 +16,7 @@ import securenn.bench.report.KernelReport;
 import securenn.bench.report.MachineInfo;
 import securenn.bench.report.ProtocolReport;
 import securenn.bench.report.ReportIndex;
+import securenn.bench.report.TrainingReport;
 import securenn.bench.report.TransportReport;
 import securenn.bench.transport.TransportBench;
 
@@ -49,6 +50,8 @@ public final class BenchMain
           inference secure inference of networks A-D at batch 1 and 128 (the whitepaper's Table 7) with
                     three party processes over UDP loopback, beside the plaintext twins.
                     Writes DIR/inference.{json,md} (about 2 minutes).
+          training  one secure training iteration of network A at batch 128, three party processes over UDP
+                    loopback, beside the whitepaper's per-iteration time. Writes DIR/training.{json,md}.
           compare   from the JSON reports in DIR: our figures beside SecureML, MiniONN, Gazelle, DeepSecure,
                     Chameleon, ABY3 and SecureNN (Tables 6, 7, 8, training), projected to the paper's LAN
                     and WAN. Writes DIR/comparison.{json,md} and SVG charts (seconds).
@@ -108,6 +111,7 @@ public final class BenchMain
             case "transport" -> transport(out, quick);
             case "protocols" -> protocols(out, quick, threading);
             case "inference" -> inference(out, quick, threading);
+            case "training" -> training(out, quick, threading);
             case "compare" -> compare(out);
             case "all" ->
             {
@@ -116,6 +120,7 @@ public final class BenchMain
                 transport(out, quick);
                 protocols(out, quick, threading);
                 inference(out, quick, threading);
+                training(out, quick, threading);
                 compare(out);
                 System.out.printf("all suites done in %.1f minutes%n", (System.nanoTime() - t0) / 60e9);
             }
@@ -163,6 +168,13 @@ public final class BenchMain
         PlaintextTwins.addTo(rows, quick);
         new InferenceReport(MachineInfo.current(), rows).write(out);
         wrote(out, "inference");
+    }
+
+    private static void training(final Path out, final boolean quick, final String threading) throws Exception
+    {
+        progress("training");
+        new TrainingReport(MachineInfo.current(), new ProtocolBench(quick, threading, "training").run()).write(out);
+        wrote(out, "training");
     }
 
     private static void compare(final Path out) throws Exception

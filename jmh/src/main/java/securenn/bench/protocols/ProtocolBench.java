@@ -53,7 +53,7 @@ public final class ProtocolBench
 
     public List<Map<String, Object>> run() throws Exception
     {
-        final int base = suite == Suite.PROTOCOLS ? 40_600 : 40_700;
+        final int base = 40_600 + 100 * suite.ordinal();
         final List<Process> children = new ArrayList<>();
         final List<CompletableFuture<String>> outputs = new ArrayList<>();
         try

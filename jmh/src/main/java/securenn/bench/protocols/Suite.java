@@ -6,7 +6,7 @@ import java.util.List;
 /** The lock-step benchmark suites run by three party processes: Table 8 protocols and Table 7 inference. */
 enum Suite
 {
-    PROTOCOLS(2), INFERENCE(1);
+    PROTOCOLS(2), INFERENCE(1), TRAINING(1);
 
     /** Measurement passes; only the last is reported (earlier ones let background compilation settle). */
     final int passes;
@@ -21,6 +21,10 @@ enum Suite
         if (this == INFERENCE)
         {
             return InferenceCases.table7();
+        }
+        if (this == TRAINING)
+        {
+            return InferenceCases.training();
         }
         final List<ProtocolCase> cases = new ArrayList<>(ProtocolCase.table8());
         cases.add(ProtocolCase.fullRelu(128, 128));

@@ -18,6 +18,7 @@ public final class ComparisonReport
 {
     private final List<Map<String, Object>> inference;
     private final List<Map<String, Object>> protocols;
+    private List<Map<String, Object>> training = List.of();
     private final Map<String, Object> machine;
 
     /** @param inference rows of inference.json (may be empty); @param protocols rows of protocols.json (may be empty) */
@@ -35,8 +36,10 @@ public final class ComparisonReport
         final Map<String, Object> inf = load(dir.resolve("inference.json"));
         final Map<String, Object> pro = load(dir.resolve("protocols.json"));
         final Map<String, Object> machine = (Map<String, Object>)(inf.isEmpty() ? pro : inf).getOrDefault("machine", Map.of());
-        return new ComparisonReport((List<Map<String, Object>>)inf.getOrDefault("results", List.of()),
+        final ComparisonReport report = new ComparisonReport((List<Map<String, Object>>)inf.getOrDefault("results", List.of()),
             (List<Map<String, Object>>)pro.getOrDefault("results", List.of()), machine);
+        report.training = (List<Map<String, Object>>)load(dir.resolve("training.json")).getOrDefault("results", List.of());
+        return report;
     }
 
     @SuppressWarnings("unchecked")
@@ -227,7 +230,18 @@ public final class ComparisonReport
             md.append("| ").append(t.network()).append(" | ").append(t.framework()).append(" | ").append(f(t.lanHours()))
                 .append(" | ").append(f(t.lanSecondsPerIteration())).append(" | ").append(t.citation()).append(" |\n");
         }
-        md.append("| A–C | **securenn** | – | – | not measured yet: secure training is still open work |\n");
+        final Optional<Map<String, Object>> ours = find(training, "Training A", "batch 128");
+        if (ours.isPresent())
+        {
+            final double loop = Targets.num(ours.get(), "medianMs") / 1e3;
+            final double lan = project(ours.get(), Projection.LAN) / 1e3;
+            final double iterations = 15.0 * (60_000 / 128);
+            md.append("| A | **securenn, loopback (measured)** | ").append(f(loop * iterations / 3600)).append(" (extrapolated) | ")
+                .append(f(loop)).append(" | this project, training.json |\n")
+                .append("| A | **securenn, projected LAN** | ").append(f(lan * iterations / 3600)).append(" (extrapolated) | ")
+                .append(f(lan)).append(" | projection of the row above |\n");
+        }
+        md.append("| B, C | **securenn** | – | – | not measured yet: convolution backprop is still open work |\n");
     }
 
     private Path outDir;
