@@ -30,11 +30,11 @@ import java.util.concurrent.Callable;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = {"Secure training (three parties in one JVM over Aeron IPC) of a network of fc and relu layers,",
+    description = {"Secure training (three parties in one JVM over Aeron IPC) of a network (fc, conv, relu, maxpool),",
         "e.g. network A, with progress, per-epoch test accuracy by secure inference and per-party checkpoints."})
 final class TrainCommand implements Callable<Integer>
 {
-    @Option(names = "--network", defaultValue = "A", description = "Built-in network (fc/relu only so far) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--network", defaultValue = "A", description = "Built-in network A–D (default: ${DEFAULT-VALUE}).")
     String network;
 
     @Option(names = "--data", description = "MNIST directory; default: the bundled 100-image sample (as training and test set).")

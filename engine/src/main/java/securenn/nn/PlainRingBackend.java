@@ -65,6 +65,38 @@ public final class PlainRingBackend implements RingBackend
     }
 
     @Override
+    public void maxPool(final MemorySegment windows, final MemorySegment out, final MemorySegment index, final long groups,
+        final int size)
+    {
+        for (long g = 0; g < groups; g++)
+        {
+            long best = windows.getAtIndex(Ring.LONG, g * size);
+            int at = 0;
+            for (int i = 1; i < size; i++)
+            {
+                final long v = windows.getAtIndex(Ring.LONG, g * size + i);
+                if (v >= best)
+                {
+                    best = v;
+                    at = i;
+                }
+            }
+            out.setAtIndex(Ring.LONG, g, best);
+            index.setAtIndex(Ring.LONG, g, at);
+        }
+    }
+
+    @Override
+    public void maxPoolDerivative(final MemorySegment index, final MemorySegment out, final long groups, final int size)
+    {
+        out.asSlice(0, groups * size * Long.BYTES).fill((byte)0);
+        for (long g = 0; g < groups; g++)
+        {
+            out.setAtIndex(Ring.LONG, g * size + index.getAtIndex(Ring.LONG, g), 1);
+        }
+    }
+
+    @Override
     public void relu(final MemorySegment x, final MemorySegment out, final MemorySegment derivative, final long n)
     {
         for (long i = 0; i < n; i++)
@@ -73,6 +105,12 @@ public final class PlainRingBackend implements RingBackend
             derivative.setAtIndex(Ring.LONG, i, v >= 0 ? 1 : 0);
             out.setAtIndex(Ring.LONG, i, Math.max(0, v));
         }
+    }
+
+    @Override
+    public void addConstant(final MemorySegment x, final long constant, final long n)
+    {
+        kernels.ring().addScalar(x, constant, x, n);
     }
 
     @Override

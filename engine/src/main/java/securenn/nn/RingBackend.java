@@ -27,8 +27,17 @@ public interface RingBackend
     /** Maximum of each group of {@code size} consecutive values. */
     void maxPool(MemorySegment windows, MemorySegment out, long groups, int size);
 
+    /** Maximum of each group and the index of its last occurrence (shares of it, for the secure backend). */
+    void maxPool(MemorySegment windows, MemorySegment out, MemorySegment index, long groups, int size);
+
+    /** One-hot vectors (groups × size) of the given indices; size a power of two. */
+    void maxPoolDerivative(MemorySegment index, MemorySegment out, long groups, int size);
+
     /** ReLU that also returns ReLU′ (0/1) for backpropagation. */
     void relu(MemorySegment x, MemorySegment out, MemorySegment derivative, long n);
+
+    /** Adds a public constant to every element (on shares: one party adds it). */
+    void addConstant(MemorySegment x, long constant, long n);
 
     /** Element-wise product (no rescaling). */
     void hadamard(MemorySegment a, MemorySegment b, MemorySegment out, long n);

@@ -57,7 +57,7 @@ public final class RingNetwork
                 switch (layer)
                 {
                     case NetworkSpec.Fc fc -> fc(b, fc, params[p++], params[p++], x, y, n, f);
-                    case NetworkSpec.Conv c -> conv(b, arena, c, params[p++], params[p++], x, y, n, f);
+                    case NetworkSpec.Conv c -> conv(b, arena, c, params[p++], params[p++], x, y, n, f, null);
                     case NetworkSpec.Relu r -> b.relu(x, y, (long)n * r.in().size());
                     case NetworkSpec.MaxPool m -> maxPool(b, arena, m, x, y, n);
                 }
@@ -85,8 +85,10 @@ public final class RingNetwork
         }
     }
 
-    private static void conv(final RingBackend b, final Arena arena, final NetworkSpec.Conv c, final MemorySegment w,
-        final MemorySegment bias, final MemorySegment x, final MemorySegment y, final int n, final int f)
+    /** Convolution layer; when {@code keepColumns} is given, its first entry receives the im2col matrix (for backprop). */
+    static void conv(final RingBackend b, final Arena arena, final NetworkSpec.Conv c, final MemorySegment w,
+        final MemorySegment bias, final MemorySegment x, final MemorySegment y, final int n, final int f,
+        final MemorySegment[] keepColumns)
     {
         final ConvShape shape = new ConvShape(n, c.in().channels(), c.in().height(), c.in().width(), c.kernel(), c.kernel(),
             c.stride(), c.padding());
@@ -100,6 +102,10 @@ public final class RingNetwork
             cols = longs(arena, (long)shape.patchSize() * shape.columns());
             Im2Col.im2col(shape, x, cols);
             channelMajor = longs(arena, cells);
+        }
+        if (keepColumns != null)
+        {
+            keepColumns[0] = cols;
         }
         b.matmul(w, Transpose.NO, cols, Transpose.NO, channelMajor, outC, shape.patchSize(), shape.columns());
         b.truncate(channelMajor, f, cells);
@@ -123,37 +129,60 @@ public final class RingNetwork
     private static void maxPool(final RingBackend b, final Arena arena, final NetworkSpec.MaxPool m, final MemorySegment x,
         final MemorySegment y, final int n)
     {
+        b.maxPool(b.holdsData() ? windows(arena, m, x, n) : null, y, (long)n * m.out().size(), m.kernel() * m.kernel());
+    }
+
+    /** Gathers every k×k window of an NCHW activation into k² consecutive values, groups ordered (n, c, oy, ox). */
+    static MemorySegment windows(final Arena arena, final NetworkSpec.MaxPool m, final MemorySegment x, final int n)
+    {
         final int k = m.kernel();
-        final long groups = (long)n * m.out().size();
-        MemorySegment windows = null;
-        if (b.holdsData())
+        final MemorySegment windows = longs(arena, (long)n * m.out().size() * k * k);
+        copyWindows(m, n, x, windows, true);
+        return windows;
+    }
+
+    /**
+     * Copies between an NCHW activation and its k×k windows (k² consecutive values per group, groups ordered
+     * (n, c, oy, ox)): gathers into {@code windows}, or scatters back into {@code activation} when not gathering.
+     * Windows do not overlap (stride k), so the scatter writes every input position exactly once.
+     */
+    static void copyWindows(final NetworkSpec.MaxPool m, final int n, final MemorySegment activation,
+        final MemorySegment windows, final boolean gather)
+    {
+        final int k = m.kernel();
+        final NetworkSpec.Shape in = m.in();
+        final NetworkSpec.Shape out = m.out();
+        final long row = (long)k * Long.BYTES;
+        long g = 0;
+        for (int s = 0; s < n; s++)
         {
-            windows = longs(arena, groups * k * k);
-            final NetworkSpec.Shape in = m.in();
-            final NetworkSpec.Shape out = m.out();
-            long g = 0;
-            for (int s = 0; s < n; s++)
+            for (int c = 0; c < out.channels(); c++)
             {
-                for (int c = 0; c < out.channels(); c++)
+                for (int oy = 0; oy < out.height(); oy++)
                 {
-                    for (int oy = 0; oy < out.height(); oy++)
+                    for (int ox = 0; ox < out.width(); ox++, g++)
                     {
-                        for (int ox = 0; ox < out.width(); ox++, g++)
+                        for (int ky = 0; ky < k; ky++)
                         {
-                            for (int ky = 0; ky < k; ky++)
+                            final long at = ((((long)s * in.channels() + c) * in.height() + oy * k + ky) * in.width() + (long)ox * k)
+                                * Long.BYTES;
+                            final long w = (g * k * k + (long)ky * k) * Long.BYTES;
+                            if (gather)
                             {
-                                MemorySegment.copy(x, ((((long)s * in.channels() + c) * in.height() + oy * k + ky) * in.width()
-                                    + (long)ox * k) * Long.BYTES, windows, (g * k * k + (long)ky * k) * Long.BYTES, (long)k * Long.BYTES);
+                                MemorySegment.copy(activation, at, windows, w, row);
+                            }
+                            else
+                            {
+                                MemorySegment.copy(windows, w, activation, at, row);
                             }
                         }
                     }
                 }
             }
         }
-        b.maxPool(windows, y, groups, k * k);
     }
 
-    private static MemorySegment longs(final Arena arena, final long n)
+    static MemorySegment longs(final Arena arena, final long n)
     {
         return arena.allocate(Math.max(1, n) * Long.BYTES, 64).asSlice(0, n * Long.BYTES);
     }

@@ -1,5 +1,7 @@
 package securenn.nn;
 
+import securenn.kernels.ConvShape;
+import securenn.kernels.Im2Col;
 import securenn.kernels.Ring;
 import securenn.kernels.RingOps;
 import securenn.kernels.Transpose;
@@ -8,18 +10,23 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One step of the whitepaper's training (Appendix B.1) for networks of fc and relu layers, on any {@link RingBackend}:
- * the fixed-point twin and secure training run this same code.
+ * One step of the whitepaper's training (Appendix B.1) for networks of fc, conv, relu and maxpool layers, on any
+ * {@link RingBackend}: the fixed-point twin and secure training run this same code.
  *
  * <pre>
  *   forward:   a_0 = X; z = a·W, truncate f, + b; a = ReLU(z) keeping ReLU′ for backprop
- *   output:    ASM(u) = ReLU(u) / Σ_row ReLU(u)      (Division to f bits; the sum is local)
+ *   output:    ASM(u) = ReLU(u) / (Σ_row ReLU(u) + 1 ulp)   (Division to f bits; the sum is local; the ulp
+ *              keeps 0/0 at 0 — without it a row whose logits are all ≤ 0 divides 0 by 0, gets ASM ≈ 1 for every
+ *              class, and its gradient pushes all logits further down: training stalls)
  *   error:     δ = ASM(u) − Y                        (Y one-hot in fixed point)
  *   backward:  fc:   dW = a_inᵀ·δ, db = Σ_rows δ, δ_in = δ·Wᵀ (truncate f)
+ *              conv: δ channel-major; dW = δ·colsᵀ, db = Σ δ per channel, δ_in = col2im(Wᵀ·δ) (truncate f)
+ *              maxpool: δ_in = one-hot(argmax) ⊙ δ, scattered back to the windows (MaxPool derivative)
  *              relu: δ_in = δ ⊙ ReLU′
  *   update:    W −= dW / 2^(f + s), b −= db / 2^s     (SGD with rate/batch = 2^−s, by truncation)
  * </pre>
- * Local work (bias, sums, subtraction) runs only where {@link RingBackend#holdsData()}.
+ * Local work (bias, sums, subtraction, layouts) runs only where {@link RingBackend#holdsData()}. Unlike inference,
+ * training evaluates relu and maxpool in their written order, so each layer's derivative is the textbook one.
  */
 public final class RingTrainer
 {
@@ -38,10 +45,10 @@ public final class RingTrainer
     {
         for (final NetworkSpec.Layer l : spec.layers())
         {
-            if (!(l instanceof NetworkSpec.Fc) && !(l instanceof NetworkSpec.Relu))
+            if (l instanceof NetworkSpec.MaxPool m && Integer.bitCount(m.kernel() * m.kernel()) != 1)
             {
-                throw new IllegalArgumentException("training supports fc and relu layers so far; " + spec.name() + " has "
-                    + l.getClass().getSimpleName());
+                throw new IllegalArgumentException(spec.name() + ": training needs maxpool windows of a power-of-two size "
+                    + "(the MaxPool derivative needs n | 2^64) but has " + m.kernel() + "×" + m.kernel());
             }
         }
         final boolean data = b.holdsData();
@@ -49,7 +56,7 @@ public final class RingTrainer
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment[] inputs = new MemorySegment[layers];
-            final MemorySegment[] derivatives = new MemorySegment[layers];
+            final MemorySegment[] derivatives = new MemorySegment[layers]; // ReLU′, im2col columns, or argmax indices
             MemorySegment x = input;
             int p = 0;
             for (int l = 0; l < layers; l++)
@@ -58,14 +65,26 @@ public final class RingTrainer
                 inputs[l] = x;
                 final long size = (long)n * layer.out().size();
                 final MemorySegment y = data ? longs(arena, size) : null;
-                if (layer instanceof NetworkSpec.Fc fc)
+                switch (layer)
                 {
-                    RingNetwork.fc(b, fc, params[p++], params[p++], x, y, n, f);
-                }
-                else
-                {
-                    derivatives[l] = data ? longs(arena, size) : null;
-                    b.relu(x, y, derivatives[l], size);
+                    case NetworkSpec.Fc fc -> RingNetwork.fc(b, fc, params[p++], params[p++], x, y, n, f);
+                    case NetworkSpec.Conv c ->
+                    {
+                        final MemorySegment[] cols = new MemorySegment[1];
+                        RingNetwork.conv(b, arena, c, params[p++], params[p++], x, y, n, f, cols);
+                        derivatives[l] = cols[0];
+                    }
+                    case NetworkSpec.Relu r ->
+                    {
+                        derivatives[l] = data ? longs(arena, size) : null;
+                        b.relu(x, y, derivatives[l], size);
+                    }
+                    case NetworkSpec.MaxPool m ->
+                    {
+                        derivatives[l] = data ? longs(arena, size) : null;
+                        b.maxPool(data ? RingNetwork.windows(arena, m, x, n) : null, y, derivatives[l], size,
+                            m.kernel() * m.kernel());
+                    }
                 }
                 x = y;
             }
@@ -81,6 +100,18 @@ public final class RingTrainer
                     delta = next;
                     continue;
                 }
+                if (layer instanceof NetworkSpec.MaxPool m)
+                {
+                    delta = maxPoolBackward(b, arena, m, derivatives[l], delta, n);
+                    continue;
+                }
+                if (layer instanceof NetworkSpec.Conv c)
+                {
+                    final MemorySegment bias = params[--p];
+                    final MemorySegment weights = params[--p];
+                    delta = convBackward(b, arena, c, weights, bias, derivatives[l], delta, n, f, shift, l > 0);
+                    continue;
+                }
                 final NetworkSpec.Fc fc = (NetworkSpec.Fc)layer;
                 final MemorySegment bias = params[--p];
                 final MemorySegment weights = params[--p];
@@ -94,6 +125,100 @@ public final class RingTrainer
                 delta = next;
             }
         }
+    }
+
+    /** δ_in = one-hot(argmax) ⊙ δ broadcast over each window, scattered back to the NCHW input. */
+    private static MemorySegment maxPoolBackward(final RingBackend b, final Arena arena, final NetworkSpec.MaxPool m,
+        final MemorySegment index, final MemorySegment delta, final int n)
+    {
+        final boolean data = b.holdsData();
+        final int size = m.kernel() * m.kernel();
+        final long groups = (long)n * m.out().size();
+        final MemorySegment hot = data ? longs(arena, groups * size) : null;
+        b.maxPoolDerivative(index, hot, groups, size);
+        final MemorySegment spread = data ? longs(arena, groups * size) : null;
+        if (data)
+        {
+            for (long g = 0; g < groups; g++)
+            {
+                final long v = delta.getAtIndex(Ring.LONG, g);
+                for (int i = 0; i < size; i++)
+                {
+                    spread.setAtIndex(Ring.LONG, g * size + i, v);
+                }
+            }
+        }
+        b.hadamard(hot, spread, spread, groups * size);
+        if (!data)
+        {
+            return null;
+        }
+        final MemorySegment in = longs(arena, (long)n * m.in().size());
+        RingNetwork.copyWindows(m, n, in, spread, false);
+        return in;
+    }
+
+    /** Weight and bias update of a conv layer and, unless it is the first layer, δ for its input. */
+    private static MemorySegment convBackward(final RingBackend b, final Arena arena, final NetworkSpec.Conv c,
+        final MemorySegment weights, final MemorySegment bias, final MemorySegment cols, final MemorySegment delta,
+        final int n, final int f, final int shift, final boolean propagate)
+    {
+        final boolean data = b.holdsData();
+        final int outC = c.out().channels();
+        final int plane = c.out().height() * c.out().width();
+        final int columns = n * plane;
+        final int patch = c.patchSize();
+        MemorySegment channelMajor = null;
+        if (data)
+        {
+            channelMajor = longs(arena, (long)outC * columns);
+            for (int s = 0; s < n; s++)
+            {
+                for (int co = 0; co < outC; co++)
+                {
+                    MemorySegment.copy(delta, ((long)s * outC + co) * plane * Long.BYTES, channelMajor,
+                        ((long)co * columns + (long)s * plane) * Long.BYTES, (long)plane * Long.BYTES);
+                }
+            }
+        }
+        MemorySegment in = null;
+        if (propagate)
+        {
+            final MemorySegment deltaCols = data ? longs(arena, (long)patch * columns) : null;
+            b.matmul(weights, Transpose.YES, channelMajor, Transpose.NO, deltaCols, patch, outC, columns);
+            b.truncate(deltaCols, f, (long)patch * columns);
+            if (data)
+            {
+                in = longs(arena, (long)n * c.in().size());
+                in.fill((byte)0);
+                Im2Col.col2imAdd(new ConvShape(n, c.in().channels(), c.in().height(), c.in().width(), c.kernel(), c.kernel(),
+                    c.stride(), c.padding()), deltaCols, in);
+            }
+        }
+        final long wSize = (long)outC * patch;
+        final MemorySegment grad = data ? longs(arena, wSize) : null;
+        b.matmul(channelMajor, Transpose.NO, cols, Transpose.YES, grad, outC, columns, patch);
+        b.truncate(grad, f + shift, wSize);
+        final MemorySegment biasGrad = data ? longs(arena, outC) : null;
+        if (data)
+        {
+            b.kernels().ring().sub(weights, grad, weights, wSize);
+            for (int co = 0; co < outC; co++)
+            {
+                long sum = 0;
+                for (int i = 0; i < columns; i++)
+                {
+                    sum += channelMajor.getAtIndex(Ring.LONG, (long)co * columns + i);
+                }
+                biasGrad.setAtIndex(Ring.LONG, co, sum);
+            }
+        }
+        b.truncate(biasGrad, shift, outC);
+        if (data)
+        {
+            b.kernels().ring().sub(bias, biasGrad, bias, outC);
+        }
+        return in;
     }
 
     /** δ = ASM(u) − Y with ASM(u) = ReLU(u) / Σ_row ReLU(u). */
@@ -119,6 +244,10 @@ public final class RingTrainer
                     sums.setAtIndex(Ring.LONG, (long)s * k + i, sum);
                 }
             }
+        }
+        if (data)
+        {
+            b.addConstant(sums, 1, size);
         }
         final MemorySegment asm = data ? longs(arena, size) : null;
         b.divide(positive, sums, asm, f, size);

@@ -5,6 +5,7 @@ import securenn.kernels.Transpose;
 import securenn.mpc.Division;
 import securenn.mpc.MatMul;
 import securenn.mpc.MaxPool;
+import securenn.mpc.MaxPoolDerivative;
 import securenn.mpc.Party;
 import securenn.mpc.Relu;
 import securenn.mpc.Truncation;
@@ -59,9 +60,31 @@ public final class SecureRingBackend implements RingBackend
     }
 
     @Override
+    public void maxPool(final MemorySegment windows, final MemorySegment out, final MemorySegment index, final long groups,
+        final int size)
+    {
+        MaxPool.run(party, windows, out, index, groups, size);
+    }
+
+    @Override
+    public void maxPoolDerivative(final MemorySegment index, final MemorySegment out, final long groups, final int size)
+    {
+        MaxPoolDerivative.run(party, index, out, groups, size);
+    }
+
+    @Override
     public void relu(final MemorySegment x, final MemorySegment out, final MemorySegment derivative, final long n)
     {
         Relu.run(party, x, out, derivative, n);
+    }
+
+    @Override
+    public void addConstant(final MemorySegment x, final long constant, final long n)
+    {
+        if (party.role() == securenn.mpc.Role.P0)
+        {
+            party.kernels().ring().addScalar(x, constant, x, n);
+        }
     }
 
     @Override
