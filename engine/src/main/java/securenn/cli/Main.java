@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     description = {
         "Three-party secure neural-network training and inference (SecureNN, PETS 2019).",
         "Servers P0 and P1 hold additive shares over Z_2^64 of data and model; P2 helps and holds no shares."},
-    subcommands = {DemoCommand.class, TrainCommand.class, ShareCommand.class, TrainFloatCommand.class, SampleCommand.class,
+    subcommands = {DemoCommand.class, TrainCommand.class, ShareCommand.class, ReconstructCommand.class,
+        TrainFloatCommand.class, SampleCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main
 {

@@ -158,6 +158,32 @@ public final class ModelFile
             new SharedModel(model.spec(), Role.P1, fp.fractionBits(), id, s1)};
     }
 
+    /** The model owner's inverse of {@link #split}: adds P0's and P1's shares and decodes the fixed-point values. */
+    public static Model reconstruct(final SharedModel p0, final SharedModel p1)
+    {
+        if (p0.party() != Role.P0 || p1.party() != Role.P1)
+        {
+            throw new IllegalArgumentException("need P0's and P1's shares but got " + p0.party() + " and " + p1.party());
+        }
+        if (!p0.modelId().equals(p1.modelId()) || p0.fractionBits() != p1.fractionBits()
+            || !p0.spec().describe().equals(p1.spec().describe()))
+        {
+            throw new IllegalArgumentException("P0's and P1's shares belong to different models (model ids "
+                + p0.modelId().substring(0, 12) + " and " + p1.modelId().substring(0, 12) + ")");
+        }
+        final FixedPoint fp = new FixedPoint(p0.fractionBits());
+        final double[][] params = new double[p0.params().length][];
+        for (int t = 0; t < params.length; t++)
+        {
+            params[t] = new double[(int)(p0.params()[t].byteSize() / 8)];
+            for (int i = 0; i < params[t].length; i++)
+            {
+                params[t][i] = fp.decode(p0.params()[t].getAtIndex(Ring.LONG, i) + p1.params()[t].getAtIndex(Ring.LONG, i));
+            }
+        }
+        return new Model(p0.spec(), params);
+    }
+
     public static void writeShares(final Path file, final SharedModel shares) throws IOException
     {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file))))

@@ -50,8 +50,9 @@ public final class BenchMain
           inference secure inference of networks A-D at batch 1 and 128 (the whitepaper's Table 7) with
                     three party processes over UDP loopback, beside the plaintext twins.
                     Writes DIR/inference.{json,md} (about 2 minutes).
-          training  one secure training iteration of network A at batch 128, three party processes over UDP
-                    loopback, beside the whitepaper's per-iteration time. Writes DIR/training.{json,md}.
+          training  one secure training iteration of networks A, B, C at batch 128, three party processes over
+                    UDP loopback, beside the whitepaper's per-iteration time. Writes DIR/training.{json,md}
+                    (about 2 minutes).
           compare   from the JSON reports in DIR: our figures beside SecureML, MiniONN, Gazelle, DeepSecure,
                     Chameleon, ABY3 and SecureNN (Tables 6, 7, 8, training), projected to the paper's LAN
                     and WAN. Writes DIR/comparison.{json,md} and SVG charts (seconds).

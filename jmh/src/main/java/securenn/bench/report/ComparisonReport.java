@@ -230,18 +230,27 @@ public final class ComparisonReport
             md.append("| ").append(t.network()).append(" | ").append(t.framework()).append(" | ").append(f(t.lanHours()))
                 .append(" | ").append(f(t.lanSecondsPerIteration())).append(" | ").append(t.citation()).append(" |\n");
         }
-        final Optional<Map<String, Object>> ours = find(training, "Training A", "batch 128");
-        if (ours.isPresent())
+        boolean any = false;
+        for (final String net : List.of("A", "B", "C"))
         {
+            final Optional<Map<String, Object>> ours = find(training, "Training " + net, "batch 128");
+            if (ours.isEmpty())
+            {
+                continue;
+            }
+            any = true;
             final double loop = Targets.num(ours.get(), "medianMs") / 1e3;
             final double lan = project(ours.get(), Projection.LAN) / 1e3;
             final double iterations = 15.0 * (60_000 / 128);
-            md.append("| A | **securenn, loopback (measured)** | ").append(f(loop * iterations / 3600)).append(" (extrapolated) | ")
-                .append(f(loop)).append(" | this project, training.json |\n")
-                .append("| A | **securenn, projected LAN** | ").append(f(lan * iterations / 3600)).append(" (extrapolated) | ")
-                .append(f(lan)).append(" | projection of the row above |\n");
+            md.append("| ").append(net).append(" | **securenn, loopback (measured)** | ").append(f(loop * iterations / 3600))
+                .append(" (extrapolated) | ").append(f(loop)).append(" | this project, training.json |\n")
+                .append("| ").append(net).append(" | **securenn, projected LAN** | ").append(f(lan * iterations / 3600))
+                .append(" (extrapolated) | ").append(f(lan)).append(" | projection of the row above |\n");
         }
-        md.append("| B, C | **securenn** | – | – | not measured yet: convolution backprop is still open work |\n");
+        if (!any)
+        {
+            md.append("| A–C | **securenn** | – | – | not measured yet: run bin/bench training |\n");
+        }
     }
 
     private Path outDir;

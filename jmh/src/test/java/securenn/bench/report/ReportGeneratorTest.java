@@ -50,7 +50,7 @@ class ReportGeneratorTest
             .contains("| A | **securenn, loopback (measured)** | 3PC | 0 | 0.00200 |")
             .contains("| A | **securenn, projected LAN** | 3PC | 0 | 0.00982 |") // 2 + 21·0.22 + 2e6/625e6 s = 9.82 ms
             .contains("| DReLU | 128×128 | 20.0 | 34.6 | 110 |")           // 20 + 8·0.22 + 8e6/625e6·1e3 = 34.56 ms
-            .contains("not measured yet: convolution backprop is still open work");
+            .contains("not measured yet: run bin/bench training");
         @SuppressWarnings("unchecked")
         final Map<String, Object> json = (Map<String, Object>)JsonReader.parse(Files.readString(dir.resolve("comparison.json")));
         @SuppressWarnings("unchecked")

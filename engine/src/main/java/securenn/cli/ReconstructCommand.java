@@ -1,0 +1,48 @@
+package securenn.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import securenn.data.Mnist;
+import securenn.nn.FloatNetwork;
+import securenn.nn.Model;
+import securenn.nn.ModelFile;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** The model owner's step after training: combine P0's and P1's shares into a plaintext model file. */
+@Command(
+    name = "reconstruct",
+    mixinStandardHelpOptions = true,
+    description = {"Combines P0.shares and P1.shares (e.g. a training checkpoint) into a plaintext model file;",
+        "only the model owner, who receives both, can do this."})
+final class ReconstructCommand implements Callable<Integer>
+{
+    @Option(names = "--shares", required = true, description = "Directory holding P0.shares and P1.shares.")
+    Path shares;
+
+    @Option(names = "--out", required = true, description = "Plaintext model file to write.")
+    Path out;
+
+    @Option(names = "--data", description = "Optional MNIST directory: report the model's plaintext test accuracy.")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final Model model = ModelFile.reconstruct(ModelFile.readShares(shares.resolve("P0.shares"), arena),
+                ModelFile.readShares(shares.resolve("P1.shares"), arena));
+            ModelFile.write(out, model);
+            System.out.println("wrote " + out + " (network " + model.spec().name() + ")");
+            if (data != null)
+            {
+                System.out.printf("plaintext float test accuracy: %.2f%%%n",
+                    100 * FloatNetwork.accuracy(model, Mnist.load(data, Mnist.Split.TEST)));
+            }
+        }
+        return 0;
+    }
+}
