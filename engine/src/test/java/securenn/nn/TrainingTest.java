@@ -35,38 +35,20 @@ class TrainingTest
         session.close();
     }
 
-    @Test
-    void fixedPointTwinShouldLearnTheSample() throws Exception
-    {
-        final Mnist sample = Mnist.sample();
-        final NetworkSpec spec = NetworkSpec.builtIn("A");
-        try (Arena arena = Arena.ofConfined())
-        {
-            final MemorySegment[] params = encode(Model.random(spec, 3), arena);
-            final PlainRingBackend twin = new PlainRingBackend(Kernels.best());
-            final int before = correct(twin, spec, params, sample, arena);
-            final int batch = 10;
-            for (int step = 0; step < 200; step++)
-            {
-                final int from = (step * batch) % sample.count();
-                RingTrainer.step(twin, spec, params, images(sample, from, batch, arena), labels(sample, from, batch, arena),
-                    batch, F, 8);
-            }
-            final int after = correct(twin, spec, params, sample, arena);
-            System.out.println("twin accuracy on the sample: " + before + " -> " + after);
-            assertThat(after).as("accuracy on the 100 training images after 20 epochs (before: %d)", before)
-                .isGreaterThanOrEqualTo(before + 40);
-        }
-    }
-
     /** A small convolutional network with every layer type: conv, relu, maxpool, fc. */
     static final String SMALL_CNN = "input 1 28 28\nconv 4 5 stride 1 pad 0\nrelu\nmaxpool 2\nfc 10\n";
 
-    @Test
-    void fixedPointTwinShouldLearnWithConvolutions() throws Exception
+    static NetworkSpec network(final String name)
+    {
+        return name.equals("small-cnn") ? NetworkSpec.parse(name, SMALL_CNN) : NetworkSpec.builtIn(name);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"A", "small-cnn"})
+    void fixedPointTwinShouldLearnTheSample(final String name) throws Exception
     {
         final Mnist sample = Mnist.sample();
-        final NetworkSpec spec = NetworkSpec.parse("small-cnn", SMALL_CNN);
+        final NetworkSpec spec = network(name);
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment[] params = encode(Model.random(spec, 3), arena);
@@ -80,7 +62,7 @@ class TrainingTest
                     batch, F, 8);
             }
             final int after = correct(twin, spec, params, sample, arena);
-            System.out.println("small CNN twin accuracy on the sample: " + before + " -> " + after);
+            System.out.println(name + " twin accuracy on the sample: " + before + " -> " + after);
             assertThat(after).as("accuracy on the 100 training images after 20 epochs (before: %d)", before)
                 .isGreaterThanOrEqualTo(before + 40);
         }
@@ -91,7 +73,7 @@ class TrainingTest
     void secureTrainingShouldFollowTheFixedPointTwin(final String network) throws Exception
     {
         final Mnist sample = Mnist.sample();
-        final NetworkSpec spec = network.equals("small-cnn") ? NetworkSpec.parse(network, SMALL_CNN) : NetworkSpec.builtIn(network);
+        final NetworkSpec spec = network(network);
         final Model model = Model.random(spec, 4);
         final int batch = network.equals("B") ? 4 : 8;
         final int steps = network.equals("B") ? 2 : 3;

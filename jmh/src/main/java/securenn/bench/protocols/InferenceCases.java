@@ -55,19 +55,27 @@ final class InferenceCases
         return new ProtocolCase("Training " + name, "batch 128", paperMs, Double.NaN, (p, arena) ->
         {
             final NetworkSpec spec = NetworkSpec.builtIn(name);
-            final MemorySegment[] params = new MemorySegment[spec.parameterCount()];
-            int t = 0;
-            for (final NetworkSpec.Layer l : spec.layers())
-            {
-                for (final long size : l.parameterSizes())
-                {
-                    params[t++] = ProtocolCase.shares(p, arena, size);
-                }
-            }
+            final MemorySegment[] params = modelShares(p, arena, spec);
             final MemorySegment input = ProtocolCase.shares(p, arena, 128L * spec.input().size());
             final MemorySegment labels = ProtocolCase.shares(p, arena, 128L * spec.output().size());
             return () -> RingTrainer.step(new SecureRingBackend(p), spec, params, input, labels, 128, 13, 14);
         }, warmups, reps, null);
+    }
+
+    /** Random shares for every parameter tensor of the network (nulls for P2). */
+    private static MemorySegment[] modelShares(final securenn.mpc.Party p, final java.lang.foreign.Arena arena,
+        final NetworkSpec spec)
+    {
+        final MemorySegment[] params = new MemorySegment[spec.parameterCount()];
+        int t = 0;
+        for (final NetworkSpec.Layer l : spec.layers())
+        {
+            for (final long size : l.parameterSizes())
+            {
+                params[t++] = ProtocolCase.shares(p, arena, size);
+            }
+        }
+        return params;
     }
 
     static ProtocolCase network(final String name, final int batch, final double paperMs, final double paperMb,
@@ -76,15 +84,7 @@ final class InferenceCases
         return new ProtocolCase("Network " + name, "batch " + batch, paperMs, paperMb, (p, arena) ->
         {
             final NetworkSpec spec = NetworkSpec.builtIn(name);
-            final MemorySegment[] params = new MemorySegment[spec.parameterCount()];
-            int t = 0;
-            for (final NetworkSpec.Layer l : spec.layers())
-            {
-                for (final long size : l.parameterSizes())
-                {
-                    params[t++] = ProtocolCase.shares(p, arena, size);
-                }
-            }
+            final MemorySegment[] params = modelShares(p, arena, spec);
             final MemorySegment input = ProtocolCase.shares(p, arena, (long)batch * spec.input().size());
             final MemorySegment output = ProtocolCase.out(p, arena, (long)batch * spec.output().size());
             return () -> SecureInference.forward(p, spec, params, input, output, batch, 13);

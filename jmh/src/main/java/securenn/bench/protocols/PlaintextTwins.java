@@ -48,7 +48,14 @@ public final class PlaintextTwins
 
     private static double median(final int reps, final Runnable body)
     {
-        for (int i = 0; i < reps; i++)
+        return medianMs(body, reps, 0);
+    }
+
+    /** Median of {@code reps} timed runs after {@code reps} warm-up runs, and at least {@code warmNanos} of warm-up. */
+    static double medianMs(final Runnable body, final int reps, final long warmNanos)
+    {
+        final long warmUntil = System.nanoTime() + warmNanos;
+        for (int i = 0; i < reps || System.nanoTime() < warmUntil; i++)
         {
             body.run();
         }

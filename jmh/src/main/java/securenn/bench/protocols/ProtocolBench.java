@@ -123,27 +123,12 @@ public final class ProtocolBench
         }
     }
 
-    /** Median time of the case's plaintext baseline in this process (after a warm-up long enough for C2). */
+    /** Median time of the case's plaintext baseline in this process (only P0 runs these, so warm-up is by time). */
     private double plaintextMs(final ProtocolCase.Plain plain)
     {
         try (Arena arena = Arena.ofConfined())
         {
-            final Runnable body = plain.prepare(arena);
-            final int reps = quick ? 5 : 30;
-            final long warmUntil = System.nanoTime() + (quick ? 50_000_000L : 400_000_000L); // by time: only P0 runs these
-            for (int i = 0; i < reps || System.nanoTime() < warmUntil; i++)
-            {
-                body.run();
-            }
-            final double[] ms = new double[reps];
-            for (int i = 0; i < reps; i++)
-            {
-                final long t0 = System.nanoTime();
-                body.run();
-                ms[i] = (System.nanoTime() - t0) / 1e6;
-            }
-            java.util.Arrays.sort(ms);
-            return ms[reps / 2];
+            return PlaintextTwins.medianMs(plain.prepare(arena), quick ? 5 : 30, quick ? 50_000_000L : 400_000_000L);
         }
     }
 

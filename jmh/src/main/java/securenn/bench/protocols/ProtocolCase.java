@@ -2,6 +2,7 @@ package securenn.bench.protocols;
 
 import securenn.kernels.ConvShape;
 import securenn.kernels.Kernels;
+import securenn.nn.PlainRingBackend;
 import securenn.kernels.Ring;
 import securenn.kernels.Im2Col;
 import securenn.kernels.Transpose;
@@ -176,30 +177,10 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
             final MemorySegment x = plainLongs(arena, groups * k * k);
             final MemorySegment max = plainLongs(arena, groups);
             final MemorySegment idx = plainLongs(arena, groups);
-            return () -> plainMaxPool(x, max, idx, groups, k * k);
+            return () -> new PlainRingBackend(KERNELS).maxPool(x, max, idx, groups, k * k);
         });
     }
 
-    private static void plainMaxPool(final MemorySegment x, final MemorySegment max, final MemorySegment idx, final long groups,
-        final int size)
-    {
-        for (long g = 0; g < groups; g++)
-        {
-            long best = x.getAtIndex(Ring.LONG, g * size);
-            int at = 0;
-            for (int i = 1; i < size; i++)
-            {
-                final long v = x.getAtIndex(Ring.LONG, g * size + i);
-                if (v >= best)
-                {
-                    best = v;
-                    at = i;
-                }
-            }
-            max.setAtIndex(Ring.LONG, g, best);
-            idx.setAtIndex(Ring.LONG, g, at);
-        }
-    }
 
     /** Maxpool derivative after Maxpool (the index shares exist): the paper's DMP row. */
     static ProtocolCase dmp(final int m, final int c, final int k, final double ms, final double mb)
