@@ -26,8 +26,9 @@ import java.util.concurrent.Callable;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-        "Secure inference of MNIST images by three parties in one JVM (Aeron IPC), with the bundled model",
-        "(network A, trained by this project) and the bundled 100-image test sample unless told otherwise."})
+        "Secure inference of MNIST images by three parties in one JVM (Aeron IPC).",
+        "Uses the bundled model (network A, trained by this project) and the bundled 100-image test sample",
+        "unless told otherwise."})
 final class DemoCommand implements Callable<Integer>
 {
     @Option(names = "--data", description = "MNIST directory (IDX files, gzipped or not); default: the bundled sample.")

@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
 @Command(
     name = "reconstruct",
     mixinStandardHelpOptions = true,
-    description = {"Combines P0.shares and P1.shares (e.g. a training checkpoint) into a plaintext model file;",
-        "only the model owner, who receives both, can do this."})
+    description = {"Combines P0.shares and P1.shares into a plaintext model file (the model owner's step).",
+        "For example a training checkpoint; only the model owner, who receives both files, can do this."})
 final class ReconstructCommand implements Callable<Integer>
 {
     @Option(names = "--shares", required = true, description = "Directory holding P0.shares and P1.shares.")

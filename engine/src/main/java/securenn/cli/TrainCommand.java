@@ -30,8 +30,9 @@ import java.util.concurrent.Callable;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = {"Secure training (three parties in one JVM over Aeron IPC) of a network (fc, conv, relu, maxpool),",
-        "e.g. network A, with progress, per-epoch test accuracy by secure inference and per-party checkpoints."})
+    description = {"Secure training of a network by three parties in one JVM (Aeron IPC).",
+        "Networks of fc, conv, relu and maxpool layers; prints progress, measures test accuracy by secure",
+        "inference at each epoch end and checkpoints each party's shares."})
 final class TrainCommand implements Callable<Integer>
 {
     @Option(names = "--network", defaultValue = "A", description = "Built-in network A–D (default: ${DEFAULT-VALUE}).")

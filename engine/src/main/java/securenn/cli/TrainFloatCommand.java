@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
 @Command(
     name = "train-float",
     mixinStandardHelpOptions = true,
-    description = {"Trains a fully connected network in plaintext float (SGD, softmax cross-entropy) and writes a",
-        "plaintext model file. This is the model owner's own training, not secure training."})
+    description = {"Trains a fully connected network in plaintext float and writes a model file.",
+        "SGD with softmax cross-entropy: the model owner's own training, not secure training."})
 final class TrainFloatCommand implements Callable<Integer>
 {
     @Option(names = "--network", defaultValue = "A", description = "Built-in network A–D (fc/relu only) (default: ${DEFAULT-VALUE}).")
