@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -56,21 +57,28 @@ public final class ModelFile
 
     public static void write(final Path file, final Model model) throws IOException
     {
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file))))
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file)))
         {
-            header(out, MODEL_MAGIC, model.spec(), "");
-            out.write(("tensors " + model.params().length + "\n").getBytes(StandardCharsets.UTF_8));
-            for (final double[] t : model.params())
-            {
-                final ByteBuffer buf = ByteBuffer.allocate(8 + 8 * t.length).order(ByteOrder.LITTLE_ENDIAN);
-                buf.putLong(t.length);
-                for (final double v : t)
-                {
-                    buf.putDouble(v);
-                }
-                out.write(buf.array());
-            }
+            write(out, model);
         }
+    }
+
+    private static void write(final OutputStream raw, final Model model) throws IOException
+    {
+        final DataOutputStream out = new DataOutputStream(raw);
+        header(out, MODEL_MAGIC, model.spec(), "");
+        out.write(("tensors " + model.params().length + "\n").getBytes(StandardCharsets.UTF_8));
+        for (final double[] t : model.params())
+        {
+            final ByteBuffer buf = ByteBuffer.allocate(8 + 8 * t.length).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putLong(t.length);
+            for (final double v : t)
+            {
+                buf.putDouble(v);
+            }
+            out.write(buf.array());
+        }
+        out.flush();
     }
 
     public static Model read(final Path file) throws IOException
@@ -119,16 +127,12 @@ public final class ModelFile
     {
         try
         {
-            final Path tmp = Files.createTempFile("securenn-model", ".model");
-            try
+            final MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha))
             {
-                write(tmp, model);
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tmp)));
+                write(out, model);
             }
-            finally
-            {
-                Files.deleteIfExists(tmp);
-            }
+            return HexFormat.of().formatHex(sha.digest());
         }
         catch (final IOException | NoSuchAlgorithmException ex)
         {

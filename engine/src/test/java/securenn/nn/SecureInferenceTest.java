@@ -123,15 +123,7 @@ class SecureInferenceTest
     static long[] twin(final Model model, final double[] x, final int n, final Arena arena)
     {
         final FixedPoint fp = FixedPoint.DEFAULT;
-        final MemorySegment[] params = new MemorySegment[model.params().length];
-        for (int t = 0; t < params.length; t++)
-        {
-            params[t] = arena.allocate(Math.max(1, model.params()[t].length) * 8L);
-            for (int i = 0; i < model.params()[t].length; i++)
-            {
-                params[t].setAtIndex(Ring.LONG, i, fp.encode(model.params()[t][i]));
-            }
-        }
+        final MemorySegment[] params = TrainingTest.encode(model, arena);
         final MemorySegment in = arena.allocate((long)x.length * 8);
         for (int i = 0; i < x.length; i++)
         {

@@ -65,7 +65,6 @@ public final class ProtocolBench
                 outputs.add(CompletableFuture.supplyAsync(() -> ChildJvm.output(child)));
             }
             final List<ProtocolRunner.Measured> mine;
-            final Suite suite = this.suite;
             try (EmbeddedDriver driver = EmbeddedDriver.start(config(base, threading));
                 PartyTransport transport = PartyTransport.open(0, driver);
                 Arena arena = Arena.ofConfined())
