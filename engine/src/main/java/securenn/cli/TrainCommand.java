@@ -5,15 +5,9 @@ import picocli.CommandLine.Option;
 import securenn.data.Mnist;
 import securenn.kernels.Ring;
 import securenn.mpc.FixedPoint;
-import securenn.mpc.LocalSession;
-import securenn.mpc.Shares;
-import securenn.nn.FloatNetwork;
 import securenn.nn.Model;
 import securenn.nn.ModelFile;
 import securenn.nn.NetworkSpec;
-import securenn.nn.RingTrainer;
-import securenn.nn.SecureInference;
-import securenn.nn.SecureRingBackend;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,20 +17,31 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * Secure training by three parties in one JVM (Aeron IPC): the model owner shares a freshly initialised model, the
- * data owner shares every batch (images and one-hot labels), P0 and P1 train on shares, and at the end of each epoch
- * the parties checkpoint their shares and the data owner measures test accuracy by secure inference.
+ * Training by three parties in one JVM (Aeron IPC), or by its fixed-point twin: the model owner shares a freshly
+ * initialised model (or a checkpoint is resumed), the data owner shares every batch (images and one-hot labels),
+ * P0 and P1 train on shares, and at the end of each epoch the parties checkpoint their shares and the data owner
+ * measures test accuracy. The twin with the same seed computes exactly what the secure run computes.
  */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = {"Secure training of a network by three parties in one JVM (Aeron IPC).",
-        "Networks of fc, conv, relu and maxpool layers; prints progress, measures test accuracy by secure",
-        "inference at each epoch end and checkpoints each party's shares."})
+    description = {"Secure training of a network by three parties in one JVM (Aeron IPC), or by its fixed-point twin.",
+        "Networks of fc, conv, relu and maxpool layers; prints progress (loss proxy, images/s, ETA), measures test",
+        "accuracy at each epoch end and checkpoints each party's shares. --engine twin runs the same arithmetic in the",
+        "clear with the secure run's truncation carries (bit-for-bit equal for equal seeds); --verify-twin N checks that",
+        "during the first N secure iterations."})
 final class TrainCommand implements Callable<Integer>
 {
+    enum Engine
+    {
+        secure, twin
+    }
+
     @Option(names = "--network", defaultValue = "A", description = "Built-in network A–D (default: ${DEFAULT-VALUE}).")
     String network;
+
+    @Option(names = "--engine", defaultValue = "secure", description = "secure (three parties) or twin (fixed-point plaintext) (default: ${DEFAULT-VALUE}).")
+    Engine engine;
 
     @Option(names = "--data", description = "MNIST directory; default: the bundled 100-image sample (as training and test set).")
     Path data;
@@ -50,6 +55,13 @@ final class TrainCommand implements Callable<Integer>
     @Option(names = "--rate-shift", defaultValue = "7", description = "Learning rate 2^-s (the paper: 7 for A) (default: ${DEFAULT-VALUE}).")
     int rateShift;
 
+    @Option(names = "--rate-halving", defaultValue = "0", paramLabel = "E",
+        description = "Halve the learning rate every E epochs (0: constant rate) (default: ${DEFAULT-VALUE}).")
+    int rateHalving;
+
+    @Option(names = "--start-epoch", defaultValue = "1", description = "Number of the first epoch of this run, for the rate schedule of a resumed run (default: ${DEFAULT-VALUE}).")
+    int startEpoch;
+
     @Option(names = "--limit", defaultValue = "0", description = "Train on at most this many images per epoch (0: all).")
     int limit;
 
@@ -62,15 +74,27 @@ final class TrainCommand implements Callable<Integer>
     @Option(names = "--resume", description = "Resume from a checkpoint directory written by --checkpoint.")
     Path resume;
 
+    @Option(names = "--verify-twin", defaultValue = "0", paramLabel = "N",
+        description = "Secure engine: run the twin alongside for the first N iterations and stop at the first bit that differs.")
+    int verifyTwin;
+
+    @Option(names = "--progress", defaultValue = "10", paramLabel = "K", description = "Print progress every K iterations (default: ${DEFAULT-VALUE}).")
+    int progress;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of initialisation, order and session keys (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
     public Integer call() throws Exception
     {
-        if (batch < 1 || epochs < 1 || rateShift < 0)
+        if (batch < 1 || epochs < 1 || rateShift < 0 || progress < 1 || verifyTwin < 0 || rateHalving < 0 || startEpoch < 1)
         {
-            throw new IllegalArgumentException("--batch and --epochs must be at least 1 and --rate-shift at least 0");
+            throw new IllegalArgumentException("--batch, --epochs, --progress and --start-epoch must be at least 1; --rate-shift, "
+                + "--rate-halving and --verify-twin at least 0");
+        }
+        if (verifyTwin > 0 && engine != Engine.secure)
+        {
+            throw new IllegalArgumentException("--verify-twin compares secure training with the twin; it needs --engine secure");
         }
         final Mnist train = data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TRAIN);
         final Mnist test = (data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TEST)).head(testImages);
@@ -82,61 +106,120 @@ final class TrainCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("batch " + batch + " is larger than the " + train.count() + " training images");
         }
-        try (Arena arena = Arena.ofShared(); LocalSession session = LocalSession.ipc(seed))
+        try (Arena arena = Arena.ofShared())
         {
-            final ModelFile.SharedModel[] model = resume == null
+            final ModelFile.SharedModel[] start = resume == null
                 ? ModelFile.split(Model.random(spec, seed), fp, arena, new SplittableRandom(seed + 1))
                 : new ModelFile.SharedModel[]{ModelFile.readShares(resume.resolve("P0.shares"), arena),
                     ModelFile.readShares(resume.resolve("P1.shares"), arena)};
-            if (!model[0].modelId().equals(model[1].modelId()))
+            if (!start[0].modelId().equals(start[1].modelId()))
             {
                 throw new IllegalArgumentException("P0's and P1's checkpoint shares belong to different models");
             }
-            System.out.printf("secure training of network %s: %d images per epoch in batches of %d, learning rate 2^-%d%s%n",
-                spec.name(), perEpoch * batch, batch, rateShift, resume == null ? "" : ", resumed from " + resume);
-            final SplittableRandom owner = new SplittableRandom(seed + 2);
-            final int[] order = new int[train.count()];
-            for (int epoch = 1; epoch <= epochs; epoch++)
+            if (!start[0].spec().describe().equals(spec.describe()))
             {
-                shuffle(order, owner);
-                final long t0 = System.nanoTime();
-                for (int it = 0; it < perEpoch; it++)
-                {
-                    step(session, spec, model, train, order, it * batch, batch, fp, shift, owner);
-                    final double seconds = (System.nanoTime() - t0) / 1e9;
-                    if (it == perEpoch - 1 || it % 10 == 0)
-                    {
-                        System.out.printf("epoch %d/%d iteration %d/%d: %.0f images/s, ETA %.0f s%n", epoch, epochs, it + 1,
-                            perEpoch, (it + 1) * batch / seconds, seconds / (it + 1) * (perEpoch - it - 1));
-                    }
-                }
-                if (checkpoint != null)
-                {
-                    Files.createDirectories(checkpoint);
-                    ModelFile.writeShares(checkpoint.resolve("P0.shares"), model[0]);
-                    ModelFile.writeShares(checkpoint.resolve("P1.shares"), model[1]);
-                }
-                System.out.printf("epoch %d: secure test accuracy %.2f%% on %d images%s%n", epoch, 100 * accuracy(session, model,
-                    test, owner), test.count(), checkpoint == null ? "" : "; checkpoint in " + checkpoint);
+                throw new IllegalArgumentException("the checkpoint in " + resume + " is of network " + start[0].spec().name()
+                    + ", not of --network " + network);
+            }
+            System.out.printf("%s training of network %s: %d images per epoch in batches of %d, learning rate 2^-%d%s%n",
+                engine == Engine.secure ? "secure" : "fixed-point twin", spec.name(), perEpoch * batch, batch, rateShift,
+                resume == null ? "" : ", resumed from " + resume);
+            try (TrainingEngine trainer = engine == Engine.secure ? new SecureTraining(start, seed) : new TwinTraining(start, seed);
+                TrainingEngine twin = verifyTwin > 0 ? new TwinTraining(start, seed) : null)
+            {
+                run(trainer, twin, train, test, perEpoch, fp, shift);
             }
         }
         return 0;
     }
 
-    /** The data owner shares one batch; the three parties train on it. Buffers live for this step only. */
-    private static void step(final LocalSession session, final NetworkSpec spec, final ModelFile.SharedModel[] model,
-        final Mnist train, final int[] order, final int from, final int n, final FixedPoint fp, final int shift,
-        final SplittableRandom owner)
+    private void run(final TrainingEngine trainer, final TrainingEngine twin, final Mnist train, final Mnist test,
+        final int perEpoch, final FixedPoint fp, final int firstShift) throws Exception
     {
-        try (Arena arena = Arena.ofShared())
+        final NetworkSpec spec = NetworkSpec.builtIn(network);
+        final SplittableRandom owner = new SplittableRandom(seed + 2);
+        final int[] order = new int[train.count()];
+        final double scale = Math.pow(2, 2 * fp.fractionBits());
+        long iterations = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++)
         {
-            stepIn(arena, session, spec, model, train, order, from, n, fp, shift, owner);
+            shuffle(order, owner);
+            final int shift = firstShift + (rateHalving == 0 ? 0 : (startEpoch + epoch - 2) / rateHalving);
+            final long t0 = System.nanoTime();
+            double lossSum = 0;
+            int lossCount = 0;
+            for (int it = 0; it < perEpoch; it++)
+            {
+                try (Arena batchArena = Arena.ofConfined())
+                {
+                    final MemorySegment[] xy = encode(batchArena, spec, train, order, it * batch, batch, fp);
+                    lossSum += trainer.step(xy[0], xy[1], batch, shift, owner) / scale / batch;
+                    lossCount++;
+                    iterations++;
+                    if (twin != null && iterations <= verifyTwin)
+                    {
+                        twin.step(xy[0], xy[1], batch, shift, new SplittableRandom(0));
+                        compare(trainer, twin, batchArena, iterations);
+                    }
+                }
+                final double seconds = (System.nanoTime() - t0) / 1e9;
+                if (it == perEpoch - 1 || (it + 1) % progress == 0)
+                {
+                    System.out.printf("epoch %d/%d iteration %d/%d: loss %.4f, %.0f images/s, ETA %.0f s%s%n", epoch, epochs,
+                        it + 1, perEpoch, lossSum / lossCount, (it + 1) * batch / seconds, seconds / (it + 1) * (perEpoch - it - 1),
+                        twin != null && iterations <= verifyTwin ? ", twin identical so far" : "");
+                    lossSum = 0;
+                    lossCount = 0;
+                }
+                if (twin != null && iterations == verifyTwin)
+                {
+                    System.out.printf("twin check passed: secure training and the fixed-point twin agree bit for bit on "
+                        + "every parameter after each of %d iterations%n", verifyTwin);
+                }
+            }
+            final String saved = checkpoint(trainer);
+            System.out.printf("epoch %d: %s test accuracy %.2f%% on %d images%s%n", epoch,
+                engine == Engine.secure ? "secure" : "twin", 100 * trainer.accuracy(test, new SplittableRandom(seed + 3 + epoch)),
+                test.count(), saved);
         }
     }
 
-    private static void stepIn(final Arena arena, final LocalSession session, final NetworkSpec spec,
-        final ModelFile.SharedModel[] model, final Mnist train, final int[] order, final int from, final int n,
-        final FixedPoint fp, final int shift, final SplittableRandom owner)
+    private String checkpoint(final TrainingEngine trainer) throws java.io.IOException
+    {
+        if (checkpoint == null)
+        {
+            return "";
+        }
+        Files.createDirectories(checkpoint);
+        try (Arena arena = Arena.ofConfined())
+        {
+            final ModelFile.SharedModel[] shares = trainer.shares(arena, new SplittableRandom());
+            ModelFile.writeShares(checkpoint.resolve("P0.shares"), shares[0]);
+            ModelFile.writeShares(checkpoint.resolve("P1.shares"), shares[1]);
+        }
+        return "; checkpoint in " + checkpoint;
+    }
+
+    private static void compare(final TrainingEngine secure, final TrainingEngine twin, final Arena arena, final long iteration)
+    {
+        final MemorySegment[] a = secure.plaintext(arena);
+        final MemorySegment[] b = twin.plaintext(arena);
+        for (int t = 0; t < a.length; t++)
+        {
+            final long mismatch = a[t].mismatch(b[t]);
+            if (mismatch >= 0)
+            {
+                final long i = mismatch / 8;
+                throw new IllegalStateException("twin check failed after iteration " + iteration + ": parameter tensor " + t
+                    + " element " + i + " is " + a[t].getAtIndex(Ring.LONG, i) + " in secure training but "
+                    + b[t].getAtIndex(Ring.LONG, i) + " in the twin");
+            }
+        }
+    }
+
+    /** One batch as the data owner encodes it: images and one-hot labels in fixed point. */
+    private static MemorySegment[] encode(final Arena arena, final NetworkSpec spec, final Mnist train, final int[] order,
+        final int from, final int n, final FixedPoint fp)
     {
         final int in = spec.input().size();
         final int k = spec.output().size();
@@ -151,35 +234,7 @@ final class TrainCommand implements Callable<Integer>
             }
             y.setAtIndex(Ring.LONG, (long)s * k + train.label(img), fp.one());
         }
-        final MemorySegment[] xs = {arena.allocate((long)n * in * 8), arena.allocate((long)n * in * 8)};
-        final MemorySegment[] ys = {arena.allocate((long)n * k * 8), arena.allocate((long)n * k * 8)};
-        Shares.split(x, xs[0], xs[1], (long)n * in, owner);
-        Shares.split(y, ys[0], ys[1], (long)n * k, owner);
-        session.run(p ->
-        {
-            final int id = p.role().id();
-            final boolean h = p.role().holdsShares();
-            RingTrainer.step(new SecureRingBackend(p), spec, h ? model[id].params() : new MemorySegment[spec.parameterCount()],
-                h ? xs[id] : null, h ? ys[id] : null, n, fp.fractionBits(), shift);
-            return null;
-        });
-    }
-
-    private static double accuracy(final LocalSession session, final ModelFile.SharedModel[] model, final Mnist test,
-        final SplittableRandom client)
-    {
-        int correct = 0;
-        final int chunk = 100;
-        for (int from = 0; from < test.count(); from += chunk)
-        {
-            final int n = Math.min(chunk, test.count() - from);
-            final SecureInference.Result r = SecureInference.classify(session, model, FloatNetwork.images(test, from, n), n, client);
-            for (int s = 0; s < n; s++)
-            {
-                correct += r.predictions()[s] == test.label(from + s) ? 1 : 0;
-            }
-        }
-        return (double)correct / test.count();
+        return new MemorySegment[]{x, y};
     }
 
     private static void shuffle(final int[] order, final SplittableRandom rnd)

@@ -16,6 +16,7 @@ public final class Randomness
 {
     private final Role self;
     private final AesCtrPrg[] shared = new AesCtrPrg[3];
+    private final AesCtrPrg[] truncation = new AesCtrPrg[3];
     private final AesCtrPrg own;
 
     /**
@@ -31,6 +32,7 @@ public final class Randomness
                 final int lo = Math.min(self.id(), other.id());
                 final int hi = Math.max(self.id(), other.id());
                 shared[other.id()] = new AesCtrPrg(keys[lo][hi], 0x5EC0_0000L + lo * 3L + hi);
+                truncation[other.id()] = new AesCtrPrg(keys[lo][hi], 0x7C00_0000L + lo * 3L + hi);
             }
         }
         this.own = new AesCtrPrg(privateKey, 0x0A11_0000L + self.id());
@@ -72,6 +74,20 @@ public final class Randomness
             throw new IllegalArgumentException(self + " shares no stream with itself");
         }
         return shared[other.id()];
+    }
+
+    /**
+     * The stream this party shares with {@code other} for {@link Truncation#assisted} only: a separate stream, so
+     * that the fixed-point twin can replay the truncation masks (see {@link TruncationReplay}) without replaying
+     * every other protocol's draws.
+     */
+    public AesCtrPrg truncationWith(final Role other)
+    {
+        if (other == self)
+        {
+            throw new IllegalArgumentException(self + " shares no stream with itself");
+        }
+        return truncation[other.id()];
     }
 
     /** This party's private stream. */

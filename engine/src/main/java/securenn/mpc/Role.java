@@ -29,4 +29,17 @@ public enum Role
     {
         return values()[id];
     }
+
+    /** "P0", "p1", "2" … → the role; fails naming the accepted forms. */
+    public static Role parse(final String text)
+    {
+        final String t = text == null ? "" : text.trim().toUpperCase(java.util.Locale.ROOT);
+        return switch (t)
+        {
+            case "P0", "0" -> P0;
+            case "P1", "1" -> P1;
+            case "P2", "2" -> P2;
+            default -> throw new IllegalArgumentException("party must be P0, P1 or P2 but was '" + text + "'");
+        };
+    }
 }

@@ -3,17 +3,30 @@ package securenn.nn;
 import securenn.kernels.Kernels;
 import securenn.kernels.Ring;
 import securenn.kernels.Transpose;
+import securenn.mpc.TruncationReplay;
 
 import java.lang.foreign.MemorySegment;
 
-/** The fixed-point twin: the network's arithmetic in the clear, exactly as the secure version computes it. */
+/**
+ * The fixed-point twin: the network's arithmetic in the clear, exactly as the secure version computes it. Truncation
+ * is ⌊x/2^f⌋, or — given a {@link TruncationReplay} of the secure session's keys — ⌊x/2^f⌋ plus the very carries
+ * {@link securenn.mpc.Truncation#assisted} adds, which makes twin and secure training bit-identical.
+ */
 public final class PlainRingBackend implements RingBackend
 {
     private final Kernels kernels;
+    private final TruncationReplay replay;
 
     public PlainRingBackend(final Kernels kernels)
     {
+        this(kernels, null);
+    }
+
+    /** @param replay the secure session's truncation carries, or null for exact ⌊x/2^f⌋ */
+    public PlainRingBackend(final Kernels kernels, final TruncationReplay replay)
+    {
         this.kernels = kernels;
+        this.replay = replay;
     }
 
     @Override
@@ -38,7 +51,14 @@ public final class PlainRingBackend implements RingBackend
     @Override
     public void truncate(final MemorySegment x, final int f, final long n)
     {
-        kernels.ring().shiftRight(x, f, x, n);
+        if (replay != null)
+        {
+            replay.truncate(x, x, f, n);
+        }
+        else
+        {
+            kernels.ring().shiftRight(x, f, x, n);
+        }
     }
 
     @Override

@@ -35,12 +35,14 @@ public final class RingTrainer
     }
 
     /**
-     * Updates {@code params} in place with one SGD step on a batch of n items.
+     * Updates {@code params} in place with one SGD step on a batch of n items and returns this party's share of the
+     * batch's squared error Σ (ASM(u) − Y)² at scale 2^(2f) (the loss proxy: one extra element-wise product; P2
+     * returns 0). Opening it reveals one number per batch to whoever adds the two shares.
      *
      * @param labels n × outputs, one-hot in fixed point (value 2^f at the label); null for P2
      * @param shift  s: the learning rate divided by the batch size is 2^−s (the paper: 2^−7 / 128, s = 14)
      */
-    public static void step(final RingBackend b, final NetworkSpec spec, final MemorySegment[] params,
+    public static long step(final RingBackend b, final NetworkSpec spec, final MemorySegment[] params,
         final MemorySegment input, final MemorySegment labels, final int n, final int f, final int shift)
     {
         for (final NetworkSpec.Layer l : spec.layers())
@@ -89,6 +91,7 @@ public final class RingTrainer
                 x = y;
             }
             MemorySegment delta = outputError(b, arena, x, labels, n, spec.output().size(), f);
+            final long squaredError = squaredError(b, arena, delta, (long)n * spec.output().size());
             for (int l = layers - 1; l >= 0; l--)
             {
                 final NetworkSpec.Layer layer = spec.layers().get(l);
@@ -124,7 +127,21 @@ public final class RingTrainer
                 update(b, arena, fc, weights, bias, inputs[l], delta, n, f, shift);
                 delta = next;
             }
+            return squaredError;
         }
+    }
+
+    /** This party's share of Σ δ² (0 for P2). */
+    private static long squaredError(final RingBackend b, final Arena arena, final MemorySegment delta, final long size)
+    {
+        final MemorySegment squares = b.holdsData() ? longs(arena, size) : null;
+        b.hadamard(delta, delta, squares, size);
+        long sum = 0;
+        for (long i = 0; squares != null && i < size; i++)
+        {
+            sum += squares.getAtIndex(Ring.LONG, i);
+        }
+        return sum;
     }
 
     /** δ_in = one-hot(argmax) ⊙ δ broadcast over each window, scattered back to the NCHW input. */

@@ -33,7 +33,7 @@ public final class SecureInference
     public static void forward(final Party p, final NetworkSpec spec, final MemorySegment[] modelShares,
         final MemorySegment inputShares, final MemorySegment outputShares, final int n, final int f)
     {
-        RingNetwork.forward(new SecureRingBackend(p), spec, modelShares, inputShares, outputShares, n, f);
+        RingNetwork.forward(SecureRingBackend.forInference(p), spec, modelShares, inputShares, outputShares, n, f);
     }
 
     /** Classifies {@code n} inputs (n × input size, in [0, 1]) with a model shared between P0 and P1 of the session. */

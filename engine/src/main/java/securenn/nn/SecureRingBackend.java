@@ -12,14 +12,32 @@ import securenn.mpc.Truncation;
 
 import java.lang.foreign.MemorySegment;
 
-/** The network's operations as SecureNN protocols run by one party (P2 passes nulls and only assists). */
+/**
+ * The network's operations as SecureNN protocols run by one party (P2 passes nulls and only assists). Inference
+ * truncates locally (Algorithm 11, free, failure probability ≈ |x|/2^63 per value); training needs
+ * {@link Truncation#assisted}, because thousands of steps over gradient products make a local failure certain.
+ */
 public final class SecureRingBackend implements RingBackend
 {
     private final Party party;
+    private final Truncation.Mode truncation;
 
-    public SecureRingBackend(final Party party)
+    public SecureRingBackend(final Party party, final Truncation.Mode truncation)
     {
         this.party = party;
+        this.truncation = truncation;
+    }
+
+    /** Local truncation: for inference. */
+    public static SecureRingBackend forInference(final Party party)
+    {
+        return new SecureRingBackend(party, Truncation.Mode.LOCAL);
+    }
+
+    /** P2-assisted truncation: for training. */
+    public static SecureRingBackend forTraining(final Party party)
+    {
+        return new SecureRingBackend(party, Truncation.Mode.ASSISTED);
     }
 
     @Override
@@ -44,7 +62,11 @@ public final class SecureRingBackend implements RingBackend
     @Override
     public void truncate(final MemorySegment x, final int f, final long n)
     {
-        Truncation.run(party, x, x, f, n);
+        switch (truncation)
+        {
+            case LOCAL -> Truncation.local(party, x, x, f, n);
+            case ASSISTED -> Truncation.assisted(party, x, x, f, n);
+        }
     }
 
     @Override

@@ -147,6 +147,19 @@ class CostContractTest extends ProtocolTestBase
     }
 
     @Test
+    void assistedTruncationShouldOpenOneMaskedValueAndDealTwoCorrections()
+    {
+        final SharedInput a = input(N, 50);
+        final Cost c = measure(p ->
+        {
+            Truncation.assisted(p, a.of(p), p.role().holdsShares() ? longs(N) : null, 13, N);
+            return null;
+        });
+        assertLinks(c, 8L * N, 8L * N, 0, 0, 0, 16L * N);
+        assertThat(c.rounds()).isEqualTo(1);
+    }
+
+    @Test
     void selectShareShouldCostFiveRingElementsPerElement()
     {
         final SharedInput a = input(N, 1);

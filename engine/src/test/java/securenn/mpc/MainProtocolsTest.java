@@ -178,7 +178,7 @@ class MainProtocolsTest extends ProtocolTestBase
             values[i] = i < 5 ? new long[]{0, 1, -1, 8191, -8192}[i] : rnd.nextLong() >> 24; // |x| < 2^40: wrong with probability |x|/2^64
         }
         final SharedInput a = SharedInput.of(arena, values, rnd);
-        final long[] t = runOpen(n, (p, out) -> Truncation.run(p, a.of(p), out, 13, n));
+        final long[] t = runOpen(n, (p, out) -> Truncation.local(p, a.of(p), out, 13, n));
         for (int i = 0; i < n; i++)
         {
             assertThat(t[i] - (values[i] >> 13)).as("seed %d element %d (%d)", seed, i, values[i]).isBetween(0L, 1L);

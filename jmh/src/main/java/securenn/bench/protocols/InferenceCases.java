@@ -58,7 +58,7 @@ final class InferenceCases
             final MemorySegment[] params = modelShares(p, arena, spec);
             final MemorySegment input = ProtocolCase.shares(p, arena, 128L * spec.input().size());
             final MemorySegment labels = ProtocolCase.shares(p, arena, 128L * spec.output().size());
-            return () -> RingTrainer.step(new SecureRingBackend(p), spec, params, input, labels, 128, 13, 14);
+            return () -> RingTrainer.step(SecureRingBackend.forTraining(p), spec, params, input, labels, 128, 13, 14);
         }, warmups, reps, null);
     }
 

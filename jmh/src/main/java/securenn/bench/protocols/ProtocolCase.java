@@ -118,7 +118,7 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
                     Im2Col.im2col(shape, image, cols);
                 }
                 MatMul.multiply(p, weights, Transpose.NO, cols, Transpose.NO, result, o, shape.patchSize(), shape.columns());
-                Truncation.run(p, result, result, 13, (long)o * shape.columns());
+                Truncation.local(p, result, result, 13, (long)o * shape.columns());
             };
         }, arena ->
         {
@@ -146,7 +146,7 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
             return () ->
             {
                 MatMul.multiply(p, x, Transpose.NO, y, Transpose.NO, z, m, n, v);
-                Truncation.run(p, z, z, 13, (long)m * v);
+                Truncation.local(p, z, z, 13, (long)m * v);
             };
         }, arena ->
         {

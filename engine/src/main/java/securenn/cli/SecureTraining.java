@@ -1,0 +1,99 @@
+package securenn.cli;
+
+import securenn.data.Mnist;
+import securenn.mpc.LocalSession;
+import securenn.mpc.Shares;
+import securenn.nn.FloatNetwork;
+import securenn.nn.ModelFile;
+import securenn.nn.NetworkSpec;
+import securenn.nn.RingTrainer;
+import securenn.nn.SecureInference;
+import securenn.nn.SecureRingBackend;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Secure training by three parties in this JVM over Aeron IPC; P0 and P1 hold only shares of model and batches. */
+final class SecureTraining implements TrainingEngine
+{
+    private final LocalSession session;
+    private final ModelFile.SharedModel[] model;
+    private final NetworkSpec spec;
+    private final int f;
+
+    SecureTraining(final ModelFile.SharedModel[] model, final long sessionSeed)
+    {
+        this.session = LocalSession.ipc(sessionSeed);
+        this.model = model;
+        this.spec = model[0].spec();
+        this.f = model[0].fractionBits();
+    }
+
+    @Override
+    public long step(final MemorySegment images, final MemorySegment labels, final int n, final int shift,
+        final SplittableRandom owner)
+    {
+        final long xs = (long)n * spec.input().size();
+        final long ys = (long)n * spec.output().size();
+        try (Arena arena = Arena.ofShared())
+        {
+            final MemorySegment[] x = {arena.allocate(xs * 8), arena.allocate(xs * 8)};
+            final MemorySegment[] y = {arena.allocate(ys * 8), arena.allocate(ys * 8)};
+            Shares.split(images, x[0], x[1], xs, owner);
+            Shares.split(labels, y[0], y[1], ys, owner);
+            final List<Long> loss = session.run(p ->
+            {
+                final int id = p.role().id();
+                final boolean h = p.role().holdsShares();
+                return RingTrainer.step(SecureRingBackend.forTraining(p), spec,
+                    h ? model[id].params() : new MemorySegment[spec.parameterCount()], h ? x[id] : null, h ? y[id] : null,
+                    n, f, shift);
+            });
+            return loss.get(0) + loss.get(1);
+        }
+    }
+
+    @Override
+    public double accuracy(final Mnist test, final SplittableRandom client)
+    {
+        int correct = 0;
+        final int chunk = 100;
+        for (int from = 0; from < test.count(); from += chunk)
+        {
+            final int n = Math.min(chunk, test.count() - from);
+            final SecureInference.Result r = SecureInference.classify(session, model, FloatNetwork.images(test, from, n), n, client);
+            for (int s = 0; s < n; s++)
+            {
+                correct += r.predictions()[s] == test.label(from + s) ? 1 : 0;
+            }
+        }
+        return (double)correct / test.count();
+    }
+
+    @Override
+    public ModelFile.SharedModel[] shares(final Arena arena, final SplittableRandom rnd)
+    {
+        return model;
+    }
+
+    @Override
+    public MemorySegment[] plaintext(final Arena arena)
+    {
+        final MemorySegment[] out = new MemorySegment[model[0].params().length];
+        for (int t = 0; t < out.length; t++)
+        {
+            final long size = model[0].params()[t].byteSize() / 8;
+            out[t] = arena.allocate(Math.max(1, size) * 8).asSlice(0, size * 8);
+            Shares.reconstruct(model[0].params()[t], model[1].params()[t], out[t], size);
+        }
+        return out;
+    }
+
+    @Override
+    public void close()
+    {
+        session.close();
+    }
+}

@@ -1,0 +1,37 @@
+package securenn.cli;
+
+import securenn.data.Mnist;
+import securenn.nn.ModelFile;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+
+/**
+ * What the {@code train} command drives: one SGD step per batch, test accuracy, checkpoints. Secure training
+ * ({@link SecureTraining}) and the fixed-point twin ({@link TwinTraining}) implement it with the same
+ * {@link securenn.nn.RingTrainer} code, so a twin run with the secure run's seed is the secure run, bit for bit.
+ */
+interface TrainingEngine extends AutoCloseable
+{
+    /**
+     * One step on a batch encoded in fixed point (plaintext, as the data owner holds it).
+     *
+     * @param shift s: learning rate / batch size = 2^−s
+     * @return the batch's squared error Σ (ASM − Y)² at scale 2^(2f), the loss proxy (secure: the two shares opened
+     *         by the data owner — one number per batch)
+     */
+    long step(MemorySegment images, MemorySegment labels, int n, int shift, SplittableRandom owner);
+
+    /** Fraction of {@code test} classified correctly (secure engine: by secure inference, opened by the data owner). */
+    double accuracy(Mnist test, SplittableRandom client);
+
+    /** The model as P0's and P1's share files would hold it (the twin splits its plaintext afresh). */
+    ModelFile.SharedModel[] shares(Arena arena, SplittableRandom rnd);
+
+    /** The current parameters in plaintext fixed point (secure: reconstructed, for the twin check). */
+    MemorySegment[] plaintext(Arena arena);
+
+    @Override
+    void close();
+}

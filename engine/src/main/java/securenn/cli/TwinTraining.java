@@ -1,0 +1,123 @@
+package securenn.cli;
+
+import securenn.data.Mnist;
+import securenn.kernels.Kernels;
+import securenn.kernels.Ring;
+import securenn.mpc.FixedPoint;
+import securenn.mpc.Role;
+import securenn.mpc.TruncationReplay;
+import securenn.nn.FloatNetwork;
+import securenn.nn.ModelFile;
+import securenn.nn.NetworkSpec;
+import securenn.nn.PlainRingBackend;
+import securenn.nn.RingNetwork;
+import securenn.nn.RingTrainer;
+import securenn.nn.SecureInference;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+
+/**
+ * The fixed-point twin of {@link SecureTraining}: the same {@link RingTrainer} code in the clear, with truncation
+ * carries replayed from the session seed ({@link TruncationReplay}), so it equals secure training with that seed bit
+ * for bit — at a small fraction of the cost.
+ */
+final class TwinTraining implements TrainingEngine
+{
+    private final Arena arena = Arena.ofShared();
+    private final NetworkSpec spec;
+    private final String modelId;
+    private final int f;
+    private final MemorySegment[] params;
+    private final PlainRingBackend backend;
+    private final PlainRingBackend inference = new PlainRingBackend(Kernels.best());
+
+    TwinTraining(final ModelFile.SharedModel[] start, final long sessionSeed)
+    {
+        this.spec = start[0].spec();
+        this.modelId = start[0].modelId();
+        this.f = start[0].fractionBits();
+        this.params = new MemorySegment[start[0].params().length];
+        for (int t = 0; t < params.length; t++)
+        {
+            final long size = start[0].params()[t].byteSize() / 8;
+            params[t] = arena.allocate(Math.max(1, size) * 8, 64).asSlice(0, size * 8);
+            securenn.mpc.Shares.reconstruct(start[0].params()[t], start[1].params()[t], params[t], size);
+        }
+        this.backend = new PlainRingBackend(Kernels.best(), TruncationReplay.fromSeed(sessionSeed));
+    }
+
+    /** Replays the session's truncation carries only if the steps are the secure run's steps; see the class doc. */
+    @Override
+    public long step(final MemorySegment images, final MemorySegment labels, final int n, final int shift,
+        final SplittableRandom owner)
+    {
+        // the data owner's splitting randomness is drawn as the secure run draws it, so both runs stay in step
+        final long xs = (long)n * spec.input().size();
+        final long ys = (long)n * spec.output().size();
+        for (long i = 0; i < xs + ys; i++)
+        {
+            owner.nextLong();
+        }
+        return RingTrainer.step(backend, spec, params, images, labels, n, f, shift);
+    }
+
+    @Override
+    public double accuracy(final Mnist test, final SplittableRandom client)
+    {
+        final FixedPoint fp = new FixedPoint(f);
+        final int k = spec.output().size();
+        int correct = 0;
+        final int chunk = 100;
+        for (int from = 0; from < test.count(); from += chunk)
+        {
+            final int n = Math.min(chunk, test.count() - from);
+            try (Arena batch = Arena.ofConfined())
+            {
+                final double[] pixels = FloatNetwork.images(test, from, n);
+                final MemorySegment x = batch.allocate(pixels.length * 8L);
+                for (int i = 0; i < pixels.length; i++)
+                {
+                    x.setAtIndex(Ring.LONG, i, fp.encode(pixels[i]));
+                }
+                final MemorySegment y = batch.allocate((long)n * k * 8);
+                RingNetwork.forward(inference, spec, params, x, y, n, f);
+                final int[] predictions = SecureInference.argmax(y.toArray(Ring.LONG), n, k);
+                for (int s = 0; s < n; s++)
+                {
+                    correct += predictions[s] == test.label(from + s) ? 1 : 0;
+                }
+            }
+        }
+        return (double)correct / test.count();
+    }
+
+    @Override
+    public ModelFile.SharedModel[] shares(final Arena out, final SplittableRandom rnd)
+    {
+        final MemorySegment[] s0 = new MemorySegment[params.length];
+        final MemorySegment[] s1 = new MemorySegment[params.length];
+        for (int t = 0; t < params.length; t++)
+        {
+            final long size = params[t].byteSize() / 8;
+            s0[t] = out.allocate(Math.max(1, size) * 8).asSlice(0, size * 8);
+            s1[t] = out.allocate(Math.max(1, size) * 8).asSlice(0, size * 8);
+            securenn.mpc.Shares.split(params[t], s0[t], s1[t], size, rnd);
+        }
+        return new ModelFile.SharedModel[]{new ModelFile.SharedModel(spec, Role.P0, f, modelId, s0),
+            new ModelFile.SharedModel(spec, Role.P1, f, modelId, s1)};
+    }
+
+    @Override
+    public MemorySegment[] plaintext(final Arena unused)
+    {
+        return params;
+    }
+
+    @Override
+    public void close()
+    {
+        arena.close();
+    }
+}
