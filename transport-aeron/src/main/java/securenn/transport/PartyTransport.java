@@ -200,6 +200,16 @@ public final class PartyTransport implements AutoCloseable
         idle.reset();
     }
 
+    /**
+     * Keeps the links alive while the party waits for something other than a message (a client, a queue): runs the
+     * duty cycles and stages whatever arrived. A party that neither sends nor receives for a while must call this,
+     * because in INVOKER mode nothing else runs its media driver. Returns the work done (0: idle).
+     */
+    public int pump()
+    {
+        return stageIncoming();
+    }
+
     /** Runs the client's duty cycle and drains both incoming links into their staging buffers. */
     int stageIncoming()
     {

@@ -1,0 +1,259 @@
+package securenn.service;
+
+import securenn.config.ClusterConfig;
+import securenn.kernels.random.AesCtrPrg;
+import securenn.mpc.FixedPoint;
+import securenn.mpc.Role;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A client of the inference service: encodes an input in fixed point, splits it into two fresh additive shares
+ * (AES-CTR keyed from {@link SecureRandom}), sends one to P0 and the other to P1 under one random request id, and
+ * adds the two output shares it gets back. Neither server sees the input or the prediction. Thread-safe; many
+ * requests may be in flight at once.
+ */
+public final class InferenceClient implements AutoCloseable
+{
+    /** The reconstructed logits (fixed point) and the predicted class. */
+    public record Prediction(long[] logits, int label)
+    {
+    }
+
+    /** A server answered with an error status; the message is the server's. */
+    public static final class ServiceException extends RuntimeException
+    {
+        private final Wire.Status status;
+
+        ServiceException(final Role from, final Wire.Status status, final String message)
+        {
+            super(from + " answered " + status + ": " + message);
+            this.status = status;
+        }
+
+        public Wire.Status status()
+        {
+            return status;
+        }
+    }
+
+    private final FixedPoint fp;
+    private final int inputSize;
+    private final Side[] sides = new Side[2];
+    private final Map<Long, Exchange> inFlight = new ConcurrentHashMap<>();
+    private final SecureRandom ids = new SecureRandom();
+    private final AesCtrPrg masks;
+    private volatile boolean closed;
+
+    /** Connects to P0 and P1 as named in the cluster config. */
+    public InferenceClient(final ClusterConfig config, final int inputSize, final int fractionBits) throws IOException
+    {
+        this.fp = new FixedPoint(fractionBits);
+        this.inputSize = inputSize;
+        final byte[] key = new byte[16];
+        new SecureRandom().nextBytes(key);
+        this.masks = new AesCtrPrg(key, 1);
+        for (final Role r : new Role[]{Role.P0, Role.P1})
+        {
+            sides[r.id()] = new Side(r, config.endpoint(r).host(), config.clientPort(r), (int)config.connectTimeoutMs());
+        }
+        for (final Side s : sides)
+        {
+            Thread.ofPlatform().daemon().name("securenn-client-" + s.role).start(s::read);
+        }
+    }
+
+    /** Classifies one input (values in the model's units, e.g. pixels in [0, 1]). */
+    public CompletableFuture<Prediction> classify(final double[] input)
+    {
+        if (input.length != inputSize)
+        {
+            throw new IllegalArgumentException("input has " + input.length + " values but the model takes " + inputSize);
+        }
+        final long[] s0 = new long[inputSize];
+        final long[] s1 = new long[inputSize];
+        final long id;
+        synchronized (masks)
+        {
+            for (int i = 0; i < inputSize; i++)
+            {
+                final long r = masks.nextLong();
+                s0[i] = r;
+                s1[i] = fp.encode(input[i]) - r;
+            }
+            long candidate;
+            do
+            {
+                candidate = ids.nextLong() & Long.MAX_VALUE;
+            }
+            while (inFlight.containsKey(candidate));
+            id = candidate;
+        }
+        final Exchange e = new Exchange();
+        inFlight.put(id, e);
+        try
+        {
+            sides[0].send(id, s0);
+            sides[1].send(id, s1);
+        }
+        catch (final IOException ex)
+        {
+            inFlight.remove(id);
+            e.future.completeExceptionally(ex);
+        }
+        return e.future;
+    }
+
+    public int inFlight()
+    {
+        return inFlight.size();
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        for (final Side s : sides)
+        {
+            if (s != null)
+            {
+                s.close();
+            }
+        }
+        final IOException gone = new IOException("client closed");
+        inFlight.values().forEach(e -> e.future.completeExceptionally(gone));
+        inFlight.clear();
+    }
+
+    /** Both halves of one request's answer. */
+    private static final class Exchange
+    {
+        final CompletableFuture<Prediction> future = new CompletableFuture<>();
+        long[] half;
+
+        /** Returns the logits once both halves are in. */
+        synchronized long[] add(final long[] share)
+        {
+            if (half == null)
+            {
+                half = share;
+                return null;
+            }
+            final long[] sum = new long[share.length];
+            for (int i = 0; i < sum.length; i++)
+            {
+                sum[i] = half[i] + share[i];
+            }
+            return sum;
+        }
+    }
+
+    private void answered(final Role from, final Wire.Response r)
+    {
+        final Exchange e = inFlight.get(r.id());
+        if (e == null)
+        {
+            return; // already failed (the other server's error came first) or unknown
+        }
+        if (r.status() != Wire.Status.OK)
+        {
+            inFlight.remove(r.id());
+            e.future.completeExceptionally(new ServiceException(from, r.status(), r.message()));
+            return;
+        }
+        final long[] logits = e.add(r.share());
+        if (logits != null)
+        {
+            inFlight.remove(r.id());
+            int best = 0;
+            for (int i = 1; i < logits.length; i++)
+            {
+                if (logits[i] > logits[best])
+                {
+                    best = i;
+                }
+            }
+            e.future.complete(new Prediction(logits, best));
+        }
+    }
+
+    /** One server connection: a synchronized writer and a reader thread. */
+    private final class Side
+    {
+        final Role role;
+        final Socket socket;
+        final DataOutputStream out;
+        final DataInputStream in;
+
+        Side(final Role role, final String host, final int port, final int timeoutMs) throws IOException
+        {
+            this.role = role;
+            this.socket = new Socket();
+            try
+            {
+                socket.connect(new InetSocketAddress(host, port), timeoutMs);
+            }
+            catch (final IOException ex)
+            {
+                throw new IOException("cannot reach " + role + "'s inference service at " + host + ":" + port + ": " + ex.getMessage(), ex);
+            }
+            socket.setTcpNoDelay(true);
+            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+        }
+
+        synchronized void send(final long id, final long[] share) throws IOException
+        {
+            Wire.writeRequest(out, id, share);
+            out.flush();
+        }
+
+        void read()
+        {
+            try
+            {
+                Wire.Response r;
+                while ((r = Wire.readResponse(in)) != null)
+                {
+                    answered(role, r);
+                }
+                failEverything(new IOException(role + " closed the connection"));
+            }
+            catch (final IOException ex)
+            {
+                failEverything(new IOException("connection to " + role + " failed: " + ex.getMessage(), ex));
+            }
+        }
+
+        private void failEverything(final IOException why)
+        {
+            if (!closed)
+            {
+                inFlight.values().forEach(e -> e.future.completeExceptionally(why));
+                inFlight.clear();
+            }
+        }
+
+        void close()
+        {
+            try
+            {
+                socket.close();
+            }
+            catch (final IOException ignored)
+            {
+                // closing
+            }
+        }
+    }
+}

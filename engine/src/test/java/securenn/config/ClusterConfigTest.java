@@ -1,0 +1,80 @@
+package securenn.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import securenn.mpc.Role;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClusterConfigTest
+{
+    static final String VALID = """
+        [parties.P0]
+        host = "10.0.0.1"
+        port = 40100
+        client-port = 41000
+        [parties.P1]
+        host = "10.0.0.2"
+        port = 40100
+        client-port = 41000
+        [parties.P2]
+        host = "10.0.0.3"
+        port = 40100
+        [service]
+        max-batch = 64
+        """;
+
+    @Test
+    void shouldReadTheShippedLoopbackConfig() throws Exception
+    {
+        final ClusterConfig c = ClusterConfig.load(Path.of("..", "config", "loopback.toml"));
+        assertThat(c.endpoint(Role.P2).port()).isEqualTo(40102);
+        assertThat(c.clientPort(Role.P1)).isEqualTo(41001);
+        assertThat(c.service().maxBatch()).isEqualTo(128);
+        assertThat(c.transport()).isNotNull();
+    }
+
+    @Test
+    void shouldApplyDefaultsAndOverrides() throws Exception
+    {
+        final ClusterConfig c = ClusterConfig.parse(VALID);
+        assertThat(c.service().maxBatch()).isEqualTo(64);
+        assertThat(c.service().maxWaitMs()).isEqualTo(5);
+        assertThat(c.messageTimeoutMs()).isEqualTo(10_000);
+        assertThat(c.endpoint(Role.P1).host()).isEqualTo("10.0.0.2");
+        assertThatThrownBy(() -> c.clientPort(Role.P2)).hasMessageContaining("P2 serves no clients");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "port = 40100|port = 0|parties.P0.port = 0: must be in [1, 65535]",
+        "port = 40100|port = \"x\"|parties.P0.port = \"x\": must be an integer",
+        "host = \"10.0.0.1\"|hots = \"10.0.0.1\"|unknown field 'parties.P0.hots'",
+        "max-batch = 64|max-batch = 0|service.max-batch = 0: must be in [1, 4096]",
+        "[service]|[sesion]|unknown field 'sesion'",
+        "host = \"10.0.0.3\"|host = \"10.0.0.3\"\\nclient-port = 5|parties.P2.client-port = 5: P2 serves no clients",
+        "host = \"10.0.0.2\"|host = \"10.0.0.1\"|P0 and P1 have the same host and port",
+        "[parties.P2]|[parties.P3]|unknown field 'parties.P3'",
+    })
+    void shouldNameTheBadFieldAndValue(final String from, final String to, final String message)
+    {
+        final String text = VALID.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to.replace("\\n", "\n")));
+        assertThat(text).isNotEqualTo(VALID);
+        assertThatThrownBy(() -> ClusterConfig.parse(text)).hasMessageContaining(message);
+    }
+
+    @Test
+    void shouldRejectBrokenTomlAndMissingParties()
+    {
+        assertThatThrownBy(() -> ClusterConfig.parse("[parties.P0\nhost=")).hasMessageContaining("not valid TOML");
+        assertThatThrownBy(() -> ClusterConfig.parse("[session]\nidle = \"yield\"")).hasMessageContaining("missing table [parties]");
+        assertThatThrownBy(() -> ClusterConfig.parse(VALID.replace("[session]", "") + "[session]\nidle = \"spin\""))
+            .hasMessageContaining("session.idle = spin: must be one of");
+        assertThatThrownBy(() -> ClusterConfig.parse(VALID.replace("port = 40100\nclient-port = 41000\n[parties.P1]", "client-port = 41000\n[parties.P1]")))
+            .hasMessageContaining("missing field parties.P0.port");
+    }
+}

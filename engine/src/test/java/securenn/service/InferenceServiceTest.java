@@ -1,0 +1,232 @@
+package securenn.service;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import securenn.config.ClusterConfig;
+import securenn.data.Mnist;
+import securenn.kernels.Kernels;
+import securenn.kernels.Ring;
+import securenn.mpc.FixedPoint;
+import securenn.mpc.Role;
+import securenn.nn.FloatNetwork;
+import securenn.nn.Model;
+import securenn.nn.ModelFile;
+import securenn.nn.NetworkSpec;
+import securenn.nn.PlainRingBackend;
+import securenn.nn.RingNetwork;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The inference service with three real parties over Aeron UDP loopback (one JVM, three drivers) and real clients. */
+class InferenceServiceTest
+{
+    private static final int F = FixedPoint.DEFAULT.fractionBits();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final Arena arena = Arena.ofShared();
+    private final List<InferenceServer> servers = new ArrayList<>();
+    private final List<Future<?>> running = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        for (final InferenceServer s : servers)
+        {
+            s.stop(5_000);
+        }
+        threads.shutdownNow();
+        threads.awaitTermination(10, TimeUnit.SECONDS);
+        arena.close();
+    }
+
+    private static ClusterConfig config(final int base, final String service) throws Exception
+    {
+        return ClusterConfig.parse("""
+            [parties.P0]
+            host = "127.0.0.1"
+            port = %d
+            client-port = %d
+            [parties.P1]
+            host = "127.0.0.1"
+            port = %d
+            client-port = %d
+            [parties.P2]
+            host = "127.0.0.1"
+            port = %d
+            [session]
+            connect-timeout-ms = 20000
+            message-timeout-ms = 5000
+            [service]
+            %s
+            """.formatted(base, base + 10, base + 1, base + 11, base + 2, service));
+    }
+
+    private void start(final ClusterConfig c, final ModelFile.SharedModel[] shares, final NetworkSpec spec) throws Exception
+    {
+        final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        for (final Role r : Role.values())
+        {
+            final InferenceServer s = new InferenceServer(c, r, spec, r.holdsShares() ? shares[r.id()] : null, F, quiet);
+            servers.add(s);
+            running.add(threads.submit(() ->
+            {
+                s.run();
+                return null;
+            }));
+        }
+        for (final InferenceServer s : servers)
+        {
+            assertThat(s.awaitReady(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void shouldAnswerManyConcurrentClientsWithTheTwinsPredictions() throws Exception
+    {
+        final Model model = ModelFile.bundled();
+        final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(1));
+        final ClusterConfig c = config(45_100, "max-batch = 16\nmax-wait-ms = 2");
+        start(c, shares, model.spec());
+        final Mnist sample = Mnist.sample();
+        final int n = 100;
+        final long[] twin = twinLogits(model, sample, n);
+        try (InferenceClient a = new InferenceClient(c, 784, F); InferenceClient b = new InferenceClient(c, 784, F))
+        {
+            final List<CompletableFuture<InferenceClient.Prediction>> answers = new ArrayList<>();
+            for (int i = 0; i < n; i++)
+            {
+                answers.add((i % 2 == 0 ? a : b).classify(FloatNetwork.images(sample, i, 1)));
+            }
+            for (int i = 0; i < n; i++)
+            {
+                final InferenceClient.Prediction p = answers.get(i).get(30, TimeUnit.SECONDS);
+                int best = 0;
+                for (int j = 0; j < 10; j++)
+                {
+                    assertThat(Math.abs(p.logits()[j] - twin[i * 10 + j])).as("image %d logit %d vs the fixed-point twin", i, j)
+                        .isLessThanOrEqualTo(64);
+                    best = twin[i * 10 + j] > twin[i * 10 + best] ? j : best;
+                }
+                assertThat(p.label()).as("image %d", i).isEqualTo(best);
+            }
+        }
+        assertThat(servers.get(0).metrics().served()).isEqualTo(n);
+    }
+
+    @Test
+    void shouldRejectBadRequestsAndAFullQueueButKeepServing() throws Exception
+    {
+        final Model model = ModelFile.bundled();
+        final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(2));
+        final ClusterConfig c = config(45_200, "max-batch = 4\nmax-wait-ms = 1\nqueue-capacity = 8");
+        start(c, shares, model.spec());
+        // a request of the wrong length: BAD_REQUEST, connection stays usable
+        try (Socket s = new Socket("127.0.0.1", c.clientPort(Role.P0)))
+        {
+            final DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            final DataInputStream in = new DataInputStream(s.getInputStream());
+            Wire.writeRequest(out, 7, new long[3]);
+            out.flush();
+            final Wire.Response r = Wire.readResponse(in);
+            assertThat(r.status()).isEqualTo(Wire.Status.BAD_REQUEST);
+            assertThat(r.message()).contains("carries 3 elements but this model's input has 784");
+            out.writeInt(0xDEADBEEF); // garbage: this connection is closed, nothing else is affected
+            out.flush();
+            final Wire.Response closing = Wire.readResponse(in);
+            assertThat(closing.message()).contains("malformed request stream");
+        }
+        // a burst far beyond the queue: some are rejected at once with a clear status, the rest are answered
+        try (InferenceClient client = new InferenceClient(c, 784, F))
+        {
+            final List<CompletableFuture<InferenceClient.Prediction>> burst = new ArrayList<>();
+            for (int i = 0; i < 400; i++)
+            {
+                burst.add(client.classify(FloatNetwork.images(Mnist.sample(), i % 100, 1)));
+            }
+            int ok = 0;
+            int rejected = 0;
+            for (final CompletableFuture<InferenceClient.Prediction> f : burst)
+            {
+                try
+                {
+                    f.get(30, TimeUnit.SECONDS);
+                    ok++;
+                }
+                catch (final ExecutionException ex)
+                {
+                    assertThat(ex.getCause()).isInstanceOf(InferenceClient.ServiceException.class);
+                    assertThat(((InferenceClient.ServiceException)ex.getCause()).status())
+                        .isIn(Wire.Status.REJECTED, Wire.Status.TIMEOUT);
+                    rejected++;
+                }
+            }
+            assertThat(ok).isPositive();
+            assertThat(rejected).as("requests beyond the queue capacity of 8").isPositive();
+            // and the service still answers afterwards
+            assertThat(client.classify(FloatNetwork.images(Mnist.sample(), 0, 1)).get(30, TimeUnit.SECONDS).label()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void shouldRefuseSharesOfDifferentModels() throws Exception
+    {
+        final NetworkSpec spec = NetworkSpec.builtIn("A");
+        final ModelFile.SharedModel[] one = ModelFile.split(Model.random(spec, 1), FixedPoint.DEFAULT, arena, new SplittableRandom(3));
+        final ModelFile.SharedModel[] other = ModelFile.split(Model.random(spec, 2), FixedPoint.DEFAULT, arena, new SplittableRandom(4));
+        final ClusterConfig c = config(45_300, "");
+        final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        final List<Future<?>> parties = new ArrayList<>();
+        for (final Role r : Role.values())
+        {
+            final InferenceServer s = new InferenceServer(c, r, spec, r == Role.P0 ? one[0] : r == Role.P1 ? other[1] : null, F, quiet);
+            parties.add(threads.submit(() ->
+            {
+                s.run();
+                return null;
+            }));
+        }
+        assertThatThrownBy(() -> parties.get(0).get(30, TimeUnit.SECONDS))
+            .hasMessageContaining("model shares belong to different models");
+    }
+
+    private static long[] twinLogits(final Model model, final Mnist sample, final int n)
+    {
+        try (Arena a = Arena.ofConfined())
+        {
+            final MemorySegment[] params = new MemorySegment[model.params().length];
+            for (int t = 0; t < params.length; t++)
+            {
+                params[t] = a.allocate(8L * Math.max(1, model.params()[t].length)).asSlice(0, 8L * model.params()[t].length);
+                for (int i = 0; i < model.params()[t].length; i++)
+                {
+                    params[t].setAtIndex(Ring.LONG, i, FixedPoint.DEFAULT.encode(model.params()[t][i]));
+                }
+            }
+            final double[] pixels = FloatNetwork.images(sample, 0, n);
+            final MemorySegment x = a.allocate(8L * pixels.length);
+            for (int i = 0; i < pixels.length; i++)
+            {
+                x.setAtIndex(Ring.LONG, i, FixedPoint.DEFAULT.encode(pixels[i]));
+            }
+            final MemorySegment y = a.allocate(8L * n * 10);
+            RingNetwork.forward(new PlainRingBackend(Kernels.best()), model.spec(), params, x, y, n, F);
+            return y.toArray(Ring.LONG);
+        }
+    }
+}
