@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * message-timeout-ms = 10000   # a peer silent this long mid-protocol aborts the session
  * idle = "yield"               # how a party waits for messages: yield, backoff, sleep, busy-spin
  * threading = "invoker"        # Aeron media driver: invoker (in the party's thread), shared, dedicated
- * kernel-threads = 1           # threads for GEMM (1 is best on 2 cores with three parties)
+ * mtu = 1408                   # Aeron datagram size: ≤ the network's MTU minus 28 bytes of IP/UDP header, a
+ *                              # multiple of 32 (1408 for Ethernet, 8960 for jumbo frames, 65504 on loopback)
  *
  * [service]
  * max-batch = 128              # dynamic batching: run a batch when this many requests wait ...
@@ -44,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * Pairwise session keys are not configured: each session draws fresh ones (see {@code SessionKeys}).
  */
 public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, long connectTimeoutMs,
-    long messageTimeoutMs, String idle, ThreadingMode threading, int kernelThreads, Service service)
+    long messageTimeoutMs, String idle, ThreadingMode threading, int mtu, Service service)
 {
     /** The inference service's batching and admission settings. */
     public record Service(int maxBatch, long maxWaitMs, int queueCapacity, long requestTimeoutMs)
@@ -54,7 +55,7 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
     private static final Map<String, Set<String>> KNOWN = Map.of(
         "parties", Set.of("P0", "P1", "P2"),
         "party", Set.of("host", "port", "client-port"),
-        "session", Set.of("connect-timeout-ms", "message-timeout-ms", "idle", "threading", "kernel-threads"),
+        "session", Set.of("connect-timeout-ms", "message-timeout-ms", "idle", "threading", "mtu"),
         "service", Set.of("max-batch", "max-wait-ms", "queue-capacity", "request-timeout-ms"),
         "", Set.of("parties", "session", "service"));
 
@@ -125,7 +126,11 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
             case "dedicated" -> ThreadingMode.DEDICATED;
             default -> throw r.bad("session.threading", threadingName, "must be one of [invoker, shared, dedicated]");
         };
-        final int kernelThreads = (int)r.number(session, "session.kernel-threads", "kernel-threads", 1, 1, 256);
+        final int mtu = (int)r.number(session, "session.mtu", "mtu", 1408, 1024, 65_504);
+        if (mtu % 32 != 0)
+        {
+            throw r.bad("session.mtu", String.valueOf(mtu), "must be a multiple of 32");
+        }
         final JsonNode service = r.table(root, "service", false);
         r.known(service, "service", KNOWN.get("service"));
         final Service s = new Service(
@@ -144,7 +149,7 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
                 }
             }
         }
-        return new ClusterConfig(file, endpoints, clientPorts, connect, message, idle, threading, kernelThreads, s);
+        return new ClusterConfig(file, endpoints, clientPorts, connect, message, idle, threading, mtu, s);
     }
 
     /** The Aeron transport settings of this cluster. */
@@ -155,6 +160,7 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
             .messageTimeout(messageTimeoutMs, TimeUnit.MILLISECONDS)
             .partyIdle(idle)
             .threadingMode(threading)
+            .mtu(mtu)
             .conclude();
     }
 

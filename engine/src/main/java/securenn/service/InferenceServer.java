@@ -43,6 +43,8 @@ public final class InferenceServer implements AutoCloseable
 {
     private static final int STOP = -1;
     private static final long WAIT_NS = 50_000;
+    private static final boolean DEBUG = System.getenv("SECURENN_DEBUG") != null;
+    private static final long T0 = System.nanoTime();
 
     private final ClusterConfig config;
     private final Role role;
@@ -167,6 +169,10 @@ public final class InferenceServer implements AutoCloseable
         {
             r.connection().error(r.id(), Wire.Status.SHUTTING_DOWN, role + " is shutting down");
             return;
+        }
+        if (DEBUG)
+        {
+            log.printf("%s: admit %d at %.3f ms%n", role, r.id(), (System.nanoTime() - T0) / 1e6);
         }
         if (role == Role.P0)
         {
@@ -421,6 +427,10 @@ public final class InferenceServer implements AutoCloseable
         if (n == 0)
         {
             return;
+        }
+        if (DEBUG)
+        {
+            log.printf("%s: compute %d at %.3f ms%n", role, n, (System.nanoTime() - T0) / 1e6);
         }
         final int in = spec.input().size();
         final int k = spec.output().size();

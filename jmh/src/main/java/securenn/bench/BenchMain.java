@@ -16,6 +16,8 @@ import securenn.bench.report.KernelReport;
 import securenn.bench.report.MachineInfo;
 import securenn.bench.report.ProtocolReport;
 import securenn.bench.report.ReportIndex;
+import securenn.bench.report.ServeReport;
+import securenn.bench.serve.ServeBench;
 import securenn.bench.report.TrainingReport;
 import securenn.bench.report.TransportReport;
 import securenn.bench.transport.TransportBench;
@@ -53,6 +55,9 @@ public final class BenchMain
           training  one secure training iteration of networks A, B, C at batch 128, three party processes over
                     UDP loopback, beside the whitepaper's per-iteration time. Writes DIR/training.{json,md}
                     (about 2 minutes).
+          serve     the inference service as deployed: three `securenn serve` processes over UDP loopback and
+                    a load-generating client, networks A and C at several request concurrencies.
+                    Writes DIR/serve.{json,md} (about 4 minutes; --quick about 1).
           compare   from the JSON reports in DIR: our figures beside SecureML, MiniONN, Gazelle, DeepSecure,
                     Chameleon, ABY3 and SecureNN (Tables 6, 7, 8, training), projected to the paper's LAN
                     and WAN. Writes DIR/comparison.{json,md} and SVG charts (seconds).
@@ -113,6 +118,7 @@ public final class BenchMain
             case "protocols" -> protocols(out, quick, threading);
             case "inference" -> inference(out, quick, threading);
             case "training" -> training(out, quick, threading);
+            case "serve" -> serve(out, quick);
             case "compare" -> compare(out);
             case "all" ->
             {
@@ -122,6 +128,7 @@ public final class BenchMain
                 protocols(out, quick, threading);
                 inference(out, quick, threading);
                 training(out, quick, threading);
+                serve(out, quick);
                 compare(out);
                 System.out.printf("all suites done in %.1f minutes%n", (System.nanoTime() - t0) / 60e9);
             }
@@ -176,6 +183,13 @@ public final class BenchMain
         progress("training");
         new TrainingReport(MachineInfo.current(), new ProtocolBench(quick, threading, "training").run()).write(out);
         wrote(out, "training");
+    }
+
+    private static void serve(final Path out, final boolean quick) throws Exception
+    {
+        progress("serve");
+        new ServeReport(MachineInfo.current(), new ServeBench(quick).run()).write(out);
+        wrote(out, "serve");
     }
 
     private static void compare(final Path out) throws Exception

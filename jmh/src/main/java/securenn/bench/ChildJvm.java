@@ -16,6 +16,17 @@ public final class ChildJvm
 
     public static Process start(final Class<?> main, final String... args) throws IOException
     {
+        return new ProcessBuilder(command(main, args)).redirectErrorStream(true).start();
+    }
+
+    /** Like {@link #start} with the child's output going to {@code log} (for long-running children). */
+    public static Process startLogged(final Class<?> main, final Path log, final String... args) throws IOException
+    {
+        return new ProcessBuilder(command(main, args)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static List<String> command(final Class<?> main, final String... args)
+    {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -23,7 +34,7 @@ public final class ChildJvm
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main.getName());
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return cmd;
     }
 
     /** Everything the child printed (stdout and stderr) until it closed its output. */

@@ -17,7 +17,8 @@ public final class ReportIndex
         new String[]{"transport", "Aeron links: latency, throughput, three-party round, TCP baseline"},
         new String[]{"protocols", "SecureNN protocols, the whitepaper's Table 8"},
         new String[]{"inference", "Secure inference of networks A–D, Table 7, with plaintext twins"},
-        new String[]{"training", "Secure training iterations (network A so far), Tables 3 and 5"},
+        new String[]{"training", "Secure training iterations of networks A, B, C, Tables 3 and 5"},
+        new String[]{"serve", "The secure inference service under load: predictions/s and latency"},
         new String[]{"comparison", "Beside SecureML, MiniONN, Gazelle, DeepSecure, Chameleon, ABY3 and SecureNN; LAN/WAN projections"});
 
     private ReportIndex()
