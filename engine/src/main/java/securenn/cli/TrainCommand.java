@@ -121,14 +121,16 @@ final class TrainCommand implements Callable<Integer>
                 throw new IllegalArgumentException("the checkpoint in " + resume + " is of network " + start[0].spec().name()
                     + ", not of --network " + network);
             }
-            System.out.printf("%s training of network %s: %d images per epoch in batches of %d, learning rate 2^-%d%s%n",
+            System.out.printf("%s training of network %s: %d images per epoch in batches of %d, learning rate 2^-%d%s, seed %d%s%n",
                 engine == Engine.secure ? "secure" : "fixed-point twin", spec.name(), perEpoch * batch, batch, rateShift,
-                resume == null ? "" : ", resumed from " + resume);
+                rateHalving == 0 ? "" : " halved every " + rateHalving + " epochs", seed, resume == null ? "" : ", resumed from " + resume);
+            final long t0 = System.nanoTime();
             try (TrainingEngine trainer = engine == Engine.secure ? new SecureTraining(start, seed) : new TwinTraining(start, seed);
                 TrainingEngine twin = verifyTwin > 0 ? new TwinTraining(start, seed) : null)
             {
                 run(trainer, twin, train, test, perEpoch, fp, shift);
             }
+            System.out.printf("trained %d epochs in %.1f minutes%n", epochs, (System.nanoTime() - t0) / 60e9);
         }
         return 0;
     }

@@ -181,7 +181,9 @@ public final class BenchMain
     private static void training(final Path out, final boolean quick, final String threading) throws Exception
     {
         progress("training");
-        new TrainingReport(MachineInfo.current(), new ProtocolBench(quick, threading, "training").run()).write(out);
+        final List<Map<String, Object>> rows = new ProtocolBench(quick, threading, "training").run();
+        PlaintextTwins.addTrainingTo(rows, quick);
+        new TrainingReport(MachineInfo.current(), rows).write(out);
         wrote(out, "training");
     }
 

@@ -46,6 +46,41 @@ public final class PlaintextTwins
         }
     }
 
+    /** Times one SGD step of the fixed-point twin (the secure step's arithmetic in the clear) for each training row. */
+    public static void addTrainingTo(final List<Map<String, Object>> rows, final boolean quick)
+    {
+        for (final Map<String, Object> row : rows)
+        {
+            final String name = ((String)row.get("protocol")).substring("Training ".length());
+            final int batch = Integer.parseInt(((String)row.get("dims")).substring("batch ".length()));
+            final NetworkSpec spec = NetworkSpec.builtIn(name);
+            final Model model = Model.random(spec, 1);
+            try (Arena arena = Arena.ofConfined())
+            {
+                final MemorySegment[] params = new MemorySegment[spec.parameterCount()];
+                for (int t = 0; t < params.length; t++)
+                {
+                    params[t] = arena.allocate(Math.max(1, model.params()[t].length) * 8L);
+                    for (int i = 0; i < model.params()[t].length; i++)
+                    {
+                        params[t].setAtIndex(securenn.kernels.Ring.LONG, i, securenn.mpc.FixedPoint.DEFAULT.encode(model.params()[t][i]));
+                    }
+                }
+                final MemorySegment in = arena.allocate((long)batch * spec.input().size() * 8);
+                in.fill((byte)0);
+                final MemorySegment labels = arena.allocate((long)batch * spec.output().size() * 8);
+                labels.fill((byte)0);
+                for (int s = 0; s < batch; s++)
+                {
+                    labels.setAtIndex(securenn.kernels.Ring.LONG, (long)s * spec.output().size() + s % spec.output().size(), 1 << 13);
+                }
+                final PlainRingBackend backend = new PlainRingBackend(Kernels.best());
+                row.put("fixedPointTwinMs", median(quick ? 2 : 5,
+                    () -> securenn.nn.RingTrainer.step(backend, spec, params, in, labels, batch, 13, 14)));
+            }
+        }
+    }
+
     private static double median(final int reps, final Runnable body)
     {
         return medianMs(body, reps, 0);

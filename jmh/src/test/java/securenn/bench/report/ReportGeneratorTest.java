@@ -102,4 +102,31 @@ class ReportGeneratorTest
         }
         return r;
     }
+
+    @Test
+    void accuracyRunsShouldBeReadFromTrainingLogsAndJudged() throws Exception
+    {
+        Files.createDirectories(dir.resolve("accuracy"));
+        Files.writeString(dir.resolve("accuracy/A-secure.log"), String.join("\n",
+            "WARNING: Using incubator modules: jdk.incubator.vector",
+            "secure training of network A: 59904 images per epoch in batches of 128, learning rate 2^-7 halved every 5 epochs, seed 1",
+            "epoch 1/2 iteration 468/468: loss 0.4015, 777 images/s, ETA 0 s, twin identical so far",
+            "twin check passed: secure training and the fixed-point twin agree bit for bit on every parameter after each of 200 iterations",
+            "epoch 1: secure test accuracy 82.48% on 10000 images; checkpoint in x",
+            "epoch 2: secure test accuracy 94.74% on 10000 images",
+            "trained 2 epochs in 3.5 minutes"));
+        final List<Map<String, Object>> runs = AccuracyRuns.read(dir);
+        assertThat(runs).hasSize(1);
+        final Map<String, Object> r = runs.get(0);
+        assertThat(r.get("engine")).isEqualTo("secure");
+        assertThat(r.get("network")).isEqualTo("A");
+        assertThat(r.get("accuracyPercent")).isEqualTo(List.of(82.48, 94.74));
+        assertThat(r.get("twinVerifiedIterations")).isEqualTo(200);
+        assertThat(r.get("minutes")).isEqualTo(3.5);
+        final StringBuilder md = new StringBuilder();
+        final Targets targets = new Targets();
+        AccuracyRuns.appendMarkdown(runs, md, targets);
+        assertThat(md.toString()).contains("| accuracy/A-secure.log | secure | A | 128 |").contains("82.5 94.7 | 94.74%");
+        assertThat(targets.asList()).as("two epochs are not the 15 the target is about").isEmpty();
+    }
 }
