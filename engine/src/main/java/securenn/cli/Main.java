@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         "Three-party secure neural-network training and inference (SecureNN, PETS 2019).",
         "Servers P0 and P1 hold additive shares over Z_2^64 of data and model; P2 helps and holds no shares."},
     subcommands = {DemoCommand.class, TrainCommand.class, ShareCommand.class, ReconstructCommand.class,
-        TrainFloatCommand.class, SampleCommand.class, ServeCommand.class, ClientCommand.class,
+        TrainFloatCommand.class, SampleCommand.class, ServeCommand.class, ClientCommand.class, PartyCommand.class, InferCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main
 {
@@ -21,6 +21,18 @@ public final class Main
     }
 
     public static void main(final String[] args)
+    {
+        final CommandLine cli = commandLine();
+        if (args.length == 0)
+        {
+            cli.usage(System.out);
+            System.exit(0);
+        }
+        System.exit(cli.execute(args));
+    }
+
+    /** The command line with its error handler: a failing command prints one line naming the cause and returns 1. */
+    public static CommandLine commandLine()
     {
         final CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) ->
@@ -34,11 +46,6 @@ public final class Main
             }
             return 1;
         });
-        if (args.length == 0)
-        {
-            cli.usage(System.out);
-            System.exit(0);
-        }
-        System.exit(cli.execute(args));
+        return cli;
     }
 }

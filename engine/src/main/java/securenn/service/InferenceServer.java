@@ -13,9 +13,6 @@ import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +104,7 @@ public final class InferenceServer implements AutoCloseable
             log.printf("%s: waiting for the peers at %s, %s, %s%n", role, config.endpoint(Role.P0), config.endpoint(Role.P1),
                 config.endpoint(Role.P2));
             session = PartySession.open(config, role);
-            handshake();
+            SessionHandshake.check(session, spec, fractionBits, model == null ? null : model.modelId());
             if (role.holdsShares())
             {
                 gateway = new ClientGateway(config.clientPort(role), spec.input().size(), this::admit);
@@ -488,61 +485,6 @@ public final class InferenceServer implements AutoCloseable
             r.connection().error(r.id(), Wire.Status.FAILED, why);
         }
         pending.clear();
-    }
-
-    /** Every party checks that all run the same network and that P0's and P1's shares belong to one model. */
-    private void handshake()
-    {
-        final byte[] mine = new byte[64];
-        System.arraycopy(sha256(spec.describe() + "/fraction-bits " + fractionBits), 0, mine, 0, 32);
-        if (model != null)
-        {
-            System.arraycopy(sha256(model.modelId()), 0, mine, 32, 32);
-        }
-        try (Arena arena = Arena.ofConfined())
-        {
-            final MemorySegment out = arena.allocate(64);
-            MemorySegment.copy(mine, 0, out, ValueLayout.JAVA_BYTE, 0, 64);
-            for (final Role other : Role.values())
-            {
-                if (other != role)
-                {
-                    session.party().send(other, Step.SERVICE_BATCH, out);
-                }
-            }
-            for (final Role other : Role.values())
-            {
-                if (other == role)
-                {
-                    continue;
-                }
-                final MemorySegment in = arena.allocate(64);
-                session.party().receive(other, Step.SERVICE_BATCH, in);
-                final byte[] theirs = in.toArray(ValueLayout.JAVA_BYTE);
-                if (!java.util.Arrays.equals(mine, 0, 32, theirs, 0, 32))
-                {
-                    throw new IllegalStateException(other + " runs a different network or fixed-point precision than " + role
-                        + "'s " + spec.name() + " with " + fractionBits + " fraction bits");
-                }
-                if (model != null && other.holdsShares() && !java.util.Arrays.equals(mine, 32, 64, theirs, 32, 64))
-                {
-                    throw new IllegalStateException(role + "'s and " + other + "'s model shares belong to different models "
-                        + "(their model ids differ); give P0 and P1 the two files of one split");
-                }
-            }
-        }
-    }
-
-    private static byte[] sha256(final String text)
-    {
-        try
-        {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        }
-        catch (final NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import securenn.mpc.FixedPoint;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,6 +117,38 @@ class FilesTest
 
         assertThatThrownBy(() -> Mnist.load(dir.resolve("nowhere"), Mnist.Split.TRAIN))
             .hasMessageContaining("neither train-images-idx3-ubyte.gz nor train-images-idx3-ubyte found");
+    }
+
+    @Test
+    void tensorShareFilesShouldRoundTripAndRejectBadOnes(@org.junit.jupiter.api.io.TempDir final Path tmp) throws Exception
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment data = arena.allocate(8L * 6);
+            for (int i = 0; i < 6; i++)
+            {
+                data.setAtIndex(securenn.kernels.Ring.LONG, i, -i * 1_000_000_007L);
+            }
+            final Path f = tmp.resolve("P1.input");
+            InputShares.write(f, new InputShares(securenn.mpc.Role.P1, "A", "input", 2, 3, data));
+            final InputShares back = InputShares.read(f, arena);
+            assertThat(back.party()).isEqualTo(securenn.mpc.Role.P1);
+            assertThat(back.count()).isEqualTo(2);
+            assertThat(back.data().mismatch(data)).isEqualTo(-1);
+            final byte[] bytes = java.nio.file.Files.readAllBytes(f);
+            java.nio.file.Files.write(tmp.resolve("short"), java.util.Arrays.copyOf(bytes, bytes.length - 5));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputShares.read(tmp.resolve("short"), arena))
+                .hasMessageContaining("truncated: 2×3 values declared");
+            java.nio.file.Files.write(tmp.resolve("long"), java.util.Arrays.copyOf(bytes, bytes.length + 1));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputShares.read(tmp.resolve("long"), arena))
+                .hasMessageContaining("trailing bytes");
+            java.nio.file.Files.writeString(tmp.resolve("magic"), "SECURENN-MODEL\n");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputShares.read(tmp.resolve("magic"), arena))
+                .hasMessageContaining("not a securenn tensor share file");
+            java.nio.file.Files.writeString(tmp.resolve("kind"), "SECURENN-TENSOR-SHARES\nparty P0\nnetwork A\nkind weights\n");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputShares.read(tmp.resolve("kind"), arena))
+                .hasMessageContaining("kind must be input or output but is 'weights'");
+        }
     }
 
     @Test

@@ -1,0 +1,152 @@
+package securenn.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import securenn.data.Mnist;
+import securenn.kernels.Ring;
+import securenn.kernels.random.AesCtrPrg;
+import securenn.mpc.FixedPoint;
+import securenn.mpc.Role;
+import securenn.nn.FloatNetwork;
+import securenn.nn.InputShares;
+import securenn.nn.ModelFile;
+import securenn.nn.SecureInference;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** The data owner's one-shot secure inference: split inputs, run three party processes, reconstruct. */
+@Command(
+    name = "infer",
+    mixinStandardHelpOptions = true,
+    description = {"Secure inference of MNIST images by three party processes started here (`securenn party`).",
+        "Splits the images into P0.input and P1.input in --work, runs P0, P1 and P2 with the cluster config, reads",
+        "P0.output and P1.output back and prints the predictions' accuracy. On three hosts, copy the files and run",
+        "`securenn party` on each instead (see README)."})
+final class InferCommand implements Callable<Integer>
+{
+    @Option(names = "--config", defaultValue = "config/loopback.toml", description = "Cluster config (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--model-dir", required = true, description = "Directory with P0.shares and P1.shares (from `securenn share`).")
+    Path modelDir;
+
+    @Option(names = "--data", description = "MNIST directory (test split); default: the bundled sample.")
+    Path data;
+
+    @Option(names = "--count", defaultValue = "100", description = "Images (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--work", defaultValue = "securenn-infer", description = "Directory for input, output and log files (default: ${DEFAULT-VALUE}).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final Mnist test = (data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TEST));
+        if (count < 1 || count > test.count())
+        {
+            throw new IllegalArgumentException("--count must be in [1, " + test.count() + "]");
+        }
+        Files.createDirectories(work);
+        try (Arena arena = Arena.ofShared())
+        {
+            final ModelFile.SharedModel model = ModelFile.readShares(modelDir.resolve("P0.shares"), arena);
+            final FixedPoint fp = new FixedPoint(model.fractionBits());
+            final int in = model.spec().input().size();
+            final double[] pixels = FloatNetwork.images(test, 0, count);
+            final MemorySegment s0 = arena.allocate(8L * pixels.length);
+            final MemorySegment s1 = arena.allocate(8L * pixels.length);
+            final byte[] key = new byte[16];
+            new SecureRandom().nextBytes(key);
+            final AesCtrPrg masks = new AesCtrPrg(key, 1);
+            for (int i = 0; i < pixels.length; i++)
+            {
+                final long r = masks.nextLong();
+                s0.setAtIndex(Ring.LONG, i, r);
+                s1.setAtIndex(Ring.LONG, i, fp.encode(pixels[i]) - r);
+            }
+            final String net = model.spec().name();
+            InputShares.write(work.resolve("P0.input"), new InputShares(Role.P0, net, "input", count, in, s0));
+            InputShares.write(work.resolve("P1.input"), new InputShares(Role.P1, net, "input", count, in, s1));
+            final List<Process> parties = new ArrayList<>();
+            for (final Role r : Role.values())
+            {
+                final List<String> args = new ArrayList<>(List.of("party", "--config", config.toString(), "--party", r.toString()));
+                args.addAll(r.holdsShares()
+                    ? List.of("--shares", modelDir.resolve(r + ".shares").toString(), "--input", work.resolve(r + ".input").toString(),
+                        "--output", work.resolve(r + ".output").toString())
+                    : List.of("--network", net));
+                parties.add(sameJvm(args).redirectErrorStream(true).redirectOutput(work.resolve(r + ".log").toFile()).start());
+            }
+            System.out.printf("running P0, P1, P2 as three processes (logs in %s) ...%n", work);
+            final long t0 = System.nanoTime();
+            for (int i = 0; i < 3; i++)
+            {
+                final Process p = parties.get(i);
+                if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0)
+                {
+                    parties.forEach(Process::destroyForcibly);
+                    throw new IllegalStateException("P" + i + " failed; its log " + work.resolve("P" + i + ".log") + " ends with: "
+                        + tail(work.resolve("P" + i + ".log")));
+                }
+            }
+            final double seconds = (System.nanoTime() - t0) / 1e9;
+            final InputShares y0 = InputShares.read(work.resolve("P0.output"), arena);
+            final InputShares y1 = InputShares.read(work.resolve("P1.output"), arena);
+            final int k = y0.width();
+            final long[] logits = new long[count * k];
+            for (int i = 0; i < logits.length; i++)
+            {
+                logits[i] = y0.data().getAtIndex(Ring.LONG, i) + y1.data().getAtIndex(Ring.LONG, i);
+            }
+            final int[] predicted = SecureInference.argmax(logits, count, k);
+            int correct = 0;
+            for (int i = 0; i < count; i++)
+            {
+                correct += predicted[i] == test.label(i) ? 1 : 0;
+            }
+            System.out.printf("%d of %d correct (%.2f%%) by secure inference of network %s in three processes (%.1f s including "
+                + "their start)%n", correct, count, 100.0 * correct / count, net, seconds);
+            for (final Role r : Role.values())
+            {
+                System.out.println("  " + tail(work.resolve(r + ".log")));
+            }
+        }
+        return 0;
+    }
+
+    /** A process running this program's main class in a JVM like this one. */
+    static ProcessBuilder sameJvm(final List<String> args)
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd);
+    }
+
+    private static String tail(final Path log)
+    {
+        try
+        {
+            final List<String> lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "(empty)" : lines.get(lines.size() - 1);
+        }
+        catch (final java.io.IOException ex)
+        {
+            return "(unreadable: " + ex.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package securenn.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import securenn.config.ClusterConfig;
+import securenn.mpc.Role;
+import securenn.mpc.Step;
+import securenn.nn.InputShares;
+import securenn.nn.ModelFile;
+import securenn.nn.NetworkSpec;
+import securenn.nn.SecureInference;
+import securenn.service.PartySession;
+import securenn.service.SessionHandshake;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** One party of a one-shot secure inference session over the network, from share files. */
+@Command(
+    name = "party",
+    mixinStandardHelpOptions = true,
+    description = {"Runs one party (P0, P1 or P2) of a one-shot secure inference session from share files, then exits.",
+        "P0 and P1: --shares (model) and --input (their share of the inputs, from `securenn infer`), write --output;",
+        "P2: --network only. Start the three with the same cluster config, on their hosts, in any order.",
+        "`securenn infer` prepares the files, runs the three parties here and reconstructs the predictions."})
+final class PartyCommand implements Callable<Integer>
+{
+    @Option(names = "--config", required = true, description = "Cluster config (TOML).")
+    Path config;
+
+    @Option(names = "--party", required = true, description = "P0, P1 or P2.")
+    String party;
+
+    @Option(names = "--shares", description = "This party's model share file (P0, P1).")
+    Path shares;
+
+    @Option(names = "--input", description = "This party's input share file (P0, P1).")
+    Path input;
+
+    @Option(names = "--output", description = "Where to write this party's output share file (P0, P1).")
+    Path output;
+
+    @Option(names = "--network", description = "Network A–D (P2).")
+    String network;
+
+    @Option(names = "--fraction-bits", defaultValue = "13", description = "P2's fixed-point precision (default: ${DEFAULT-VALUE}).")
+    int fractionBits;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final Role role = Role.parse(party);
+        final ClusterConfig cluster = ClusterConfig.load(config);
+        try (Arena arena = Arena.ofShared())
+        {
+            final ModelFile.SharedModel model;
+            final InputShares x;
+            final NetworkSpec spec;
+            if (role.holdsShares())
+            {
+                if (shares == null || input == null || output == null)
+                {
+                    throw new IllegalArgumentException(role + " needs --shares, --input and --output");
+                }
+                model = ModelFile.readShares(shares, arena);
+                x = InputShares.read(input, arena);
+                spec = model.spec();
+                if (model.party() != role || x.party() != role)
+                {
+                    throw new IllegalArgumentException("share files of " + model.party() + "/" + x.party() + " given to " + role);
+                }
+                if (!x.kind().equals("input") || x.width() != spec.input().size() || !x.network().equals(spec.name()))
+                {
+                    throw new IllegalArgumentException(input + " holds " + x.kind() + "s of width " + x.width() + " for network "
+                        + x.network() + ", but network " + spec.name() + " takes inputs of " + spec.input().size());
+                }
+            }
+            else
+            {
+                if (network == null)
+                {
+                    throw new IllegalArgumentException("P2 needs --network");
+                }
+                model = null;
+                x = null;
+                spec = NetworkSpec.builtIn(network);
+            }
+            final int f = model == null ? fractionBits : model.fractionBits();
+            try (PartySession session = PartySession.open(cluster, role))
+            {
+                SessionHandshake.check(session, spec, f, model == null ? null : model.modelId());
+                final MemorySegment count = arena.allocate(8);
+                if (role == Role.P0)
+                {
+                    count.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, x.count());
+                    session.party().send(Role.P1, Step.SERVICE_BATCH, count);
+                    session.party().send(Role.P2, Step.SERVICE_BATCH, count);
+                }
+                else
+                {
+                    session.party().receive(Role.P0, Step.SERVICE_BATCH, count);
+                }
+                final int n = (int)count.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                if (x != null && x.count() != n)
+                {
+                    throw new IllegalStateException("P0 has " + n + " inputs but " + role + "'s input file has " + x.count());
+                }
+                final long t0 = System.nanoTime();
+                final MemorySegment y = role.holdsShares() ? arena.allocate((long)n * spec.output().size() * 8, 64) : null;
+                SecureInference.forward(session.party(), spec, model == null ? new MemorySegment[spec.parameterCount()] : model.params(),
+                    x == null ? null : x.data(), y, n, f);
+                final double ms = (System.nanoTime() - t0) / 1e6;
+                if (role.holdsShares())
+                {
+                    InputShares.write(output, new InputShares(role, spec.name(), "output", n, spec.output().size(), y));
+                }
+                System.out.printf("%s: secure inference of %d inputs of network %s in %.1f ms, %d bytes sent%s%n", role, n,
+                    spec.name(), ms, session.bytesSent(), role.holdsShares() ? "; wrote " + output : "");
+            }
+        }
+        return 0;
+    }
+}
