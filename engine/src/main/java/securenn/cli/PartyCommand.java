@@ -1,6 +1,7 @@
 package securenn.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import securenn.config.ClusterConfig;
 import securenn.mpc.Role;
@@ -28,14 +29,8 @@ import java.util.concurrent.Callable;
         "`securenn infer` prepares the files, runs the three parties here and reconstructs the predictions."})
 final class PartyCommand implements Callable<Integer>
 {
-    @Option(names = "--config", required = true, description = "Cluster config (TOML).")
-    Path config;
-
-    @Option(names = "--party", required = true, description = "P0, P1 or P2.")
-    String party;
-
-    @Option(names = "--shares", description = "This party's model share file (P0, P1).")
-    Path shares;
+    @Mixin
+    PartyOptions options;
 
     @Option(names = "--input", description = "This party's input share file (P0, P1).")
     Path input;
@@ -43,52 +38,32 @@ final class PartyCommand implements Callable<Integer>
     @Option(names = "--output", description = "Where to write this party's output share file (P0, P1).")
     Path output;
 
-    @Option(names = "--network", description = "Network A–D (P2).")
-    String network;
-
-    @Option(names = "--fraction-bits", defaultValue = "13", description = "P2's fixed-point precision (default: ${DEFAULT-VALUE}).")
-    int fractionBits;
-
     @Override
     public Integer call() throws Exception
     {
-        final Role role = Role.parse(party);
-        final ClusterConfig cluster = ClusterConfig.load(config);
         try (Arena arena = Arena.ofShared())
         {
-            final ModelFile.SharedModel model;
-            final InputShares x;
-            final NetworkSpec spec;
+            final PartyOptions.Loaded p = options.load(arena);
+            final Role role = p.role();
+            final ClusterConfig cluster = p.cluster();
+            final ModelFile.SharedModel model = p.model();
+            final NetworkSpec spec = p.spec();
+            InputShares x = null;
             if (role.holdsShares())
             {
-                if (shares == null || input == null || output == null)
+                if (input == null || output == null)
                 {
-                    throw new IllegalArgumentException(role + " needs --shares, --input and --output");
+                    throw new IllegalArgumentException(role + " needs --input and --output");
                 }
-                model = ModelFile.readShares(shares, arena);
                 x = InputShares.read(input, arena);
-                spec = model.spec();
-                if (model.party() != role || x.party() != role)
+                if (x.party() != role || !x.kind().equals("input") || x.width() != spec.input().size() || !x.network().equals(spec.name()))
                 {
-                    throw new IllegalArgumentException("share files of " + model.party() + "/" + x.party() + " given to " + role);
-                }
-                if (!x.kind().equals("input") || x.width() != spec.input().size() || !x.network().equals(spec.name()))
-                {
-                    throw new IllegalArgumentException(input + " holds " + x.kind() + "s of width " + x.width() + " for network "
-                        + x.network() + ", but network " + spec.name() + " takes inputs of " + spec.input().size());
+                    throw new IllegalArgumentException(input + " holds " + x.party() + "'s " + x.kind() + "s of width " + x.width()
+                        + " for network " + x.network() + ", but " + role + " needs inputs of network " + spec.name() + " (width "
+                        + spec.input().size() + ")");
                 }
             }
-            else
-            {
-                if (network == null)
-                {
-                    throw new IllegalArgumentException("P2 needs --network");
-                }
-                model = null;
-                x = null;
-                spec = NetworkSpec.builtIn(network);
-            }
-            final int f = model == null ? fractionBits : model.fractionBits();
+            final int f = p.fractionBits();
             try (PartySession session = PartySession.open(cluster, role))
             {
                 SessionHandshake.check(session, spec, f, model == null ? null : model.modelId());

@@ -152,6 +152,29 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
         return new ClusterConfig(file, endpoints, clientPorts, connect, message, idle, threading, mtu, s);
     }
 
+    /**
+     * The TOML of a cluster on this host (tests, benchmarks): P0, P1, P2 at 127.0.0.1 ports base..base+2, client
+     * ports base+10 (P0) and base+11 (P1), MTU 65504, followed by {@code extra} (more tables, e.g. [service]).
+     */
+    public static String loopbackToml(final int base, final String extra)
+    {
+        return """
+            [parties.P0]
+            host = "127.0.0.1"
+            port = %d
+            client-port = %d
+            [parties.P1]
+            host = "127.0.0.1"
+            port = %d
+            client-port = %d
+            [parties.P2]
+            host = "127.0.0.1"
+            port = %d
+            %s
+            """.formatted(base, base + 10, base + 1, base + 11, base + 2, extra.contains("[session]") ? "" : "[session]\nmtu = 65504\n")
+            + extra;
+    }
+
     /** The Aeron transport settings of this cluster. */
     public TransportConfig transport()
     {

@@ -57,24 +57,13 @@ class InferenceServiceTest
 
     private static ClusterConfig config(final int base, final String service) throws Exception
     {
-        return ClusterConfig.parse("""
-            [parties.P0]
-            host = "127.0.0.1"
-            port = %d
-            client-port = %d
-            [parties.P1]
-            host = "127.0.0.1"
-            port = %d
-            client-port = %d
-            [parties.P2]
-            host = "127.0.0.1"
-            port = %d
+        return ClusterConfig.parse(ClusterConfig.loopbackToml(base, """
             [session]
+            mtu = 65504
             connect-timeout-ms = 20000
             message-timeout-ms = 5000
             [service]
-            %s
-            """.formatted(base, base + 10, base + 1, base + 11, base + 2, service));
+            """ + service));
     }
 
     private void start(final ClusterConfig c, final ModelFile.SharedModel[] shares, final NetworkSpec spec) throws Exception

@@ -20,19 +20,7 @@ class PartyProcessesTest
     void inferShouldRunThreePartyProcessesFromShareFiles(@TempDir final Path dir) throws Exception
     {
         final Path config = dir.resolve("cluster.toml");
-        Files.writeString(config, """
-            [parties.P0]
-            host = "127.0.0.1"
-            port = 46100
-            [parties.P1]
-            host = "127.0.0.1"
-            port = 46101
-            [parties.P2]
-            host = "127.0.0.1"
-            port = 46102
-            [session]
-            mtu = 65504
-            """);
+        Files.writeString(config, securenn.config.ClusterConfig.loopbackToml(46_100, ""));
         final String shared = run("share", "--model", Path.of("src/main/resources/securenn/models/A.model").toString(),
             "--out", dir.resolve("model").toString());
         assertThat(shared).contains("wrote");

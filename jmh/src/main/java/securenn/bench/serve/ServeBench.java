@@ -196,18 +196,7 @@ public final class ServeBench
 
     private static String config(final int base)
     {
-        return """
-            [parties.P0]
-            host = "127.0.0.1"
-            port = %d
-            client-port = %d
-            [parties.P1]
-            host = "127.0.0.1"
-            port = %d
-            client-port = %d
-            [parties.P2]
-            host = "127.0.0.1"
-            port = %d
+        return ClusterConfig.loopbackToml(base, """
             [session]
             mtu = 65504
             message-timeout-ms = 30000
@@ -216,6 +205,6 @@ public final class ServeBench
             max-wait-ms = 5
             queue-capacity = 8192
             request-timeout-ms = 60000
-            """.formatted(base, base + 10, base + 1, base + 11, base + 2);
+            """);
     }
 }

@@ -1,0 +1,69 @@
+package securenn.cli;
+
+import picocli.CommandLine.Option;
+import securenn.config.ClusterConfig;
+import securenn.mpc.FixedPoint;
+import securenn.mpc.Role;
+import securenn.nn.ModelFile;
+import securenn.nn.NetworkSpec;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+
+/** The options every party process takes (serve, party): cluster config, role, model shares or network. */
+final class PartyOptions
+{
+    /** What a party knows at start: its role, the cluster, the network, its model shares (null for P2), precision. */
+    record Loaded(Role role, ClusterConfig cluster, NetworkSpec spec, ModelFile.SharedModel model, int fractionBits)
+    {
+    }
+
+    @Option(names = "--config", required = true, description = "Cluster config (TOML), e.g. config/loopback.toml.")
+    Path config;
+
+    @Option(names = "--party", required = true, description = "Which party this process is: P0, P1 or P2.")
+    String party;
+
+    @Option(names = "--shares", description = "This party's model share file, from `securenn share` (P0 and P1).")
+    Path shares;
+
+    @Option(names = "--network", description = "Network A–D (P2; an optional check for P0/P1, whose share file names it).")
+    String network;
+
+    @Option(names = "--fraction-bits", defaultValue = "13", description = "P2's fixed-point precision; must match the shares' (default: ${DEFAULT-VALUE}).")
+    int fractionBits;
+
+    Loaded load(final Arena arena) throws IOException
+    {
+        final Role role = Role.parse(party);
+        final ClusterConfig cluster = ClusterConfig.load(config);
+        if (!role.holdsShares())
+        {
+            if (shares != null)
+            {
+                throw new IllegalArgumentException("P2 holds no model shares; drop --shares and give --network");
+            }
+            if (network == null)
+            {
+                throw new IllegalArgumentException("P2 needs --network (A–D): it runs the protocol without the model");
+            }
+            new FixedPoint(fractionBits);
+            return new Loaded(role, cluster, NetworkSpec.builtIn(network), null, fractionBits);
+        }
+        if (shares == null)
+        {
+            throw new IllegalArgumentException(role + " needs --shares (its model share file from `securenn share`)");
+        }
+        final ModelFile.SharedModel model = ModelFile.readShares(shares, arena);
+        if (model.party() != role)
+        {
+            throw new IllegalArgumentException(shares + " holds " + model.party() + "'s shares, not " + role + "'s");
+        }
+        if (network != null && !NetworkSpec.builtIn(network).describe().equals(model.spec().describe()))
+        {
+            throw new IllegalArgumentException(shares + " holds network " + model.spec().name() + ", not --network " + network);
+        }
+        return new Loaded(role, cluster, model.spec(), model, model.fractionBits());
+    }
+}
