@@ -112,7 +112,7 @@ public final class RingTrainer
                 {
                     final MemorySegment bias = params[--p];
                     final MemorySegment weights = params[--p];
-                    delta = convBackward(b, arena, c, weights, bias, derivatives[l], delta, n, f, shift + Integer.getInteger("conv.extra", 0), l > 0);
+                    delta = convBackward(b, arena, c, weights, bias, derivatives[l], delta, n, f, shift, l > 0);
                     continue;
                 }
                 final NetworkSpec.Fc fc = (NetworkSpec.Fc)layer;
