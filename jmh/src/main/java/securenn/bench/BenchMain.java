@@ -39,7 +39,7 @@ public final class BenchMain
 
         Suites:
           all       every suite below, then the comparison and perf-reports/README.md
-                    (about 12 minutes; --quick about 5)
+                    (about 20 minutes; --quick about 7)
           kernels   GEMM at the shapes of networks A-D, element-wise ring ops over 16M longs, comparison
                     kernels, AES-CTR fill; scalar beside vector, 1 and 2 threads.
                     Writes DIR/kernels.json and DIR/kernels.md (about 8 minutes; --quick about 3).
