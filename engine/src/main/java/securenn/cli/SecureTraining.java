@@ -81,14 +81,7 @@ final class SecureTraining implements TrainingEngine
     @Override
     public MemorySegment[] plaintext(final Arena arena)
     {
-        final MemorySegment[] out = new MemorySegment[model[0].params().length];
-        for (int t = 0; t < out.length; t++)
-        {
-            final long size = model[0].params()[t].byteSize() / 8;
-            out[t] = arena.allocate(Math.max(1, size) * 8).asSlice(0, size * 8);
-            Shares.reconstruct(model[0].params()[t], model[1].params()[t], out[t], size);
-        }
-        return out;
+        return ModelFile.openFixedPoint(model[0], model[1], arena);
     }
 
     @Override

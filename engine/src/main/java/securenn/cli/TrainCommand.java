@@ -128,17 +128,16 @@ final class TrainCommand implements Callable<Integer>
             try (TrainingEngine trainer = engine == Engine.secure ? new SecureTraining(start, seed) : new TwinTraining(start, seed);
                 TrainingEngine twin = verifyTwin > 0 ? new TwinTraining(start, seed) : null)
             {
-                run(trainer, twin, train, test, perEpoch, fp, shift);
+                run(trainer, twin, spec, train, test, perEpoch, fp, shift);
             }
             System.out.printf("trained %d epochs in %.1f minutes%n", epochs, (System.nanoTime() - t0) / 60e9);
         }
         return 0;
     }
 
-    private void run(final TrainingEngine trainer, final TrainingEngine twin, final Mnist train, final Mnist test,
-        final int perEpoch, final FixedPoint fp, final int firstShift) throws Exception
+    private void run(final TrainingEngine trainer, final TrainingEngine twin, final NetworkSpec spec, final Mnist train,
+        final Mnist test, final int perEpoch, final FixedPoint fp, final int firstShift) throws Exception
     {
-        final NetworkSpec spec = NetworkSpec.builtIn(network);
         final SplittableRandom owner = new SplittableRandom(seed + 2);
         final int[] order = new int[train.count()];
         final double scale = Math.pow(2, 2 * fp.fractionBits());

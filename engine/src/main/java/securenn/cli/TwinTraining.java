@@ -38,13 +38,7 @@ final class TwinTraining implements TrainingEngine
         this.spec = start[0].spec();
         this.modelId = start[0].modelId();
         this.f = start[0].fractionBits();
-        this.params = new MemorySegment[start[0].params().length];
-        for (int t = 0; t < params.length; t++)
-        {
-            final long size = start[0].params()[t].byteSize() / 8;
-            params[t] = arena.allocate(Math.max(1, size) * 8, 64).asSlice(0, size * 8);
-            securenn.mpc.Shares.reconstruct(start[0].params()[t], start[1].params()[t], params[t], size);
-        }
+        this.params = ModelFile.openFixedPoint(start[0], start[1], arena);
         this.backend = new PlainRingBackend(Kernels.best(), TruncationReplay.fromSeed(sessionSeed));
     }
 

@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import securenn.kernels.Ring;
 import securenn.mpc.FixedPoint;
 import securenn.mpc.Role;
+import securenn.mpc.Shares;
 
 /**
  * Model files. Both kinds start with a text header and continue in binary (all numbers little-endian):
@@ -186,6 +187,19 @@ public final class ModelFile
             }
         }
         return new Model(p0.spec(), params);
+    }
+
+    /** P0's and P1's shares added up into the model's fixed-point tensors over Z_L (no decoding), in {@code arena}. */
+    public static MemorySegment[] openFixedPoint(final SharedModel p0, final SharedModel p1, final Arena arena)
+    {
+        final MemorySegment[] out = new MemorySegment[p0.params().length];
+        for (int t = 0; t < out.length; t++)
+        {
+            final long size = p0.params()[t].byteSize() / 8;
+            out[t] = arena.allocate(Math.max(1, size) * 8, 64).asSlice(0, size * 8);
+            Shares.reconstruct(p0.params()[t], p1.params()[t], out[t], size);
+        }
+        return out;
     }
 
     public static void writeShares(final Path file, final SharedModel shares) throws IOException
