@@ -56,16 +56,8 @@ public final class Truncation
     /** P2-assisted truncation: ⌊x/2^d⌋ or one more, for every |x| &lt; 2^62; 0 ≤ d ≤ 62. P2 passes nulls. */
     public static void assisted(final Party p, final MemorySegment a, final MemorySegment out, final int d, final long n)
     {
-        if (d < 0 || d > 62)
+        if (trivial(p.role() == Role.P2 ? null : a, out, d, n))
         {
-            throw new IllegalArgumentException("truncation by d = " + d + " bits: d must be in [0, 62]");
-        }
-        if (d == 0 || n == 0)
-        {
-            if (p.role() != Role.P2 && a != out)
-            {
-                out.asSlice(0, n * Long.BYTES).copyFrom(a.asSlice(0, n * Long.BYTES));
-            }
             return;
         }
         try (Arena arena = Arena.ofConfined())
@@ -77,6 +69,27 @@ public final class Truncation
                 case P1 -> finish(p, arena, a, out, d, n, Party.randomLongs(arena, p.randomness().truncationWith(Role.P2), n));
             }
         }
+    }
+
+    /**
+     * Checks 0 ≤ d ≤ 62; for d = 0 or n = 0 copies {@code a} to {@code out} (unless a is null) and returns true — the
+     * case where neither the protocol nor its replay draws masks.
+     */
+    static boolean trivial(final MemorySegment a, final MemorySegment out, final int d, final long n)
+    {
+        if (d < 0 || d > 62)
+        {
+            throw new IllegalArgumentException("truncation by d = " + d + " bits: d must be in [0, 62]");
+        }
+        if (d != 0 && n != 0)
+        {
+            return false;
+        }
+        if (a != null && a != out)
+        {
+            out.asSlice(0, n * Long.BYTES).copyFrom(a.asSlice(0, n * Long.BYTES));
+        }
+        return true;
     }
 
     private static void deal(final Party p, final Arena arena, final int d, final long n)

@@ -33,16 +33,8 @@ public final class TruncationReplay
     /** out = ⌊x/2^d⌋ + the carry the secure protocol would add; in place allowed. */
     public void truncate(final MemorySegment x, final MemorySegment out, final int d, final long n)
     {
-        if (d < 0 || d > 62)
+        if (Truncation.trivial(x, out, d, n))
         {
-            throw new IllegalArgumentException("truncation by d = " + d + " bits: d must be in [0, 62]");
-        }
-        if (d == 0 || n == 0)
-        {
-            if (x != out)
-            {
-                out.asSlice(0, n * Long.BYTES).copyFrom(x.asSlice(0, n * Long.BYTES));
-            }
             return;
         }
         try (Arena arena = Arena.ofConfined())
