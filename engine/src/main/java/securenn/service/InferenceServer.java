@@ -40,8 +40,7 @@ public final class InferenceServer implements AutoCloseable
 {
     private static final int STOP = -1;
     private static final long WAIT_NS = 50_000;
-    private static final boolean DEBUG = System.getenv("SECURENN_DEBUG") != null;
-    private static final long T0 = System.nanoTime();
+    private static final long REPORT_NS = 10_000_000_000L;
 
     private final ClusterConfig config;
     private final Role role;
@@ -64,6 +63,7 @@ public final class InferenceServer implements AutoCloseable
     private final CountDownLatch finished = new CountDownLatch(1);
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile boolean stopping;
+    private long lastReport = System.nanoTime();
     private ClientGateway gateway;
     private PartySession session;
 
@@ -167,10 +167,6 @@ public final class InferenceServer implements AutoCloseable
             r.connection().error(r.id(), Wire.Status.SHUTTING_DOWN, role + " is shutting down");
             return;
         }
-        if (DEBUG)
-        {
-            log.printf("%s: admit %d at %.3f ms%n", role, r.id(), (System.nanoTime() - T0) / 1e6);
-        }
         if (role == Role.P0)
         {
             if (!queue.offer(r))
@@ -202,7 +198,6 @@ public final class InferenceServer implements AutoCloseable
         final long heartbeatMs = Math.max(50, Math.min(1_000, config.messageTimeoutMs() / 4));
         final ClusterConfig.Service s = config.service();
         final long timeoutNs = TimeUnit.MILLISECONDS.toNanos(s.requestTimeoutMs());
-        long lastReport = System.nanoTime();
         final List<ClientGateway.Incoming> batch = new ArrayList<>(s.maxBatch());
         while (true)
         {
@@ -255,11 +250,17 @@ public final class InferenceServer implements AutoCloseable
                 announce(batch.size(), batch);
                 compute(batch);
             }
-            if (System.nanoTime() - lastReport > 10_000_000_000L)
-            {
-                log.printf("%s: %s%n", role, metrics.interval(session.bytesSent()));
-                lastReport = System.nanoTime();
-            }
+            reportEvery10s();
+        }
+    }
+
+    /** Prints the metrics of the last interval once 10 s have passed since the previous report. */
+    private void reportEvery10s()
+    {
+        if (System.nanoTime() - lastReport > REPORT_NS)
+        {
+            log.printf("%s: %s%n", role, metrics.interval(session.bytesSent()));
+            lastReport = System.nanoTime();
         }
     }
 
@@ -313,7 +314,6 @@ public final class InferenceServer implements AutoCloseable
     private void follow()
     {
         final long waitNs = TimeUnit.MILLISECONDS.toNanos(Math.min(config.service().requestTimeoutMs(), config.messageTimeoutMs() / 2));
-        long lastReport = System.nanoTime();
         while (true)
         {
             final int n = receiveCount();
@@ -339,11 +339,7 @@ public final class InferenceServer implements AutoCloseable
                 compute(batch);
             }
             evictExpired();
-            if (System.nanoTime() - lastReport > 10_000_000_000L)
-            {
-                log.printf("%s: %s%n", role, metrics.interval(session.bytesSent()));
-                lastReport = System.nanoTime();
-            }
+            reportEvery10s();
         }
     }
 
@@ -424,10 +420,6 @@ public final class InferenceServer implements AutoCloseable
         if (n == 0)
         {
             return;
-        }
-        if (DEBUG)
-        {
-            log.printf("%s: compute %d at %.3f ms%n", role, n, (System.nanoTime() - T0) / 1e6);
         }
         final int in = spec.input().size();
         final int k = spec.output().size();

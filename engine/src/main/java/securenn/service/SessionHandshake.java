@@ -41,7 +41,7 @@ public final class SessionHandshake
             {
                 if (other != role)
                 {
-                    session.party().send(other, Step.SERVICE_BATCH, out);
+                    session.party().send(other, Step.SESSION_CHECK, out);
                 }
             }
             for (final Role other : Role.values())
@@ -51,7 +51,7 @@ public final class SessionHandshake
                     continue;
                 }
                 final MemorySegment in = arena.allocate(64);
-                session.party().receive(other, Step.SERVICE_BATCH, in);
+                session.party().receive(other, Step.SESSION_CHECK, in);
                 final byte[] theirs = in.toArray(ValueLayout.JAVA_BYTE);
                 if (!Arrays.equals(mine, 0, 32, theirs, 0, 32))
                 {
