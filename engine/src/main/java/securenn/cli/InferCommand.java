@@ -14,7 +14,6 @@ import securenn.nn.SecureInference;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -85,7 +84,7 @@ final class InferCommand implements Callable<Integer>
                     ? List.of("--shares", modelDir.resolve(r + ".shares").toString(), "--input", work.resolve(r + ".input").toString(),
                         "--output", work.resolve(r + ".output").toString())
                     : List.of("--network", net));
-                parties.add(sameJvm(args).redirectErrorStream(true).redirectOutput(work.resolve(r + ".log").toFile()).start());
+                parties.add(new ProcessBuilder(SameJvm.command(Main.class, args)).redirectErrorStream(true).redirectOutput(work.resolve(r + ".log").toFile()).start());
             }
             System.out.printf("running P0, P1, P2 as three processes (logs in %s) ...%n", work);
             final long t0 = System.nanoTime();
@@ -122,19 +121,6 @@ final class InferCommand implements Callable<Integer>
             }
         }
         return 0;
-    }
-
-    /** A process running this program's main class in a JVM like this one. */
-    static ProcessBuilder sameJvm(final List<String> args)
-    {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(args);
-        return new ProcessBuilder(cmd);
     }
 
     private static String tail(final Path log)
