@@ -7,6 +7,7 @@ import securenn.config.ClusterConfig;
 import securenn.data.Mnist;
 import securenn.nn.FloatNetwork;
 import securenn.nn.NetworkSpec;
+import securenn.security.SessionSecurity;
 import securenn.service.InferenceClient;
 
 import java.nio.file.Path;
@@ -48,6 +49,10 @@ final class ClientCommand implements Callable<Integer>
     @Option(names = "--timeout-ms", defaultValue = "30000", description = "Give up on a request after this long (default: ${DEFAULT-VALUE}).")
     long timeoutMs;
 
+    @Option(names = "--no-encryption", description = "Plain TCP instead of TLS, for servers started with --no-encryption "
+        + "(benchmarking only).")
+    boolean noEncryption;
+
     @Override
     public Integer call() throws Exception
     {
@@ -58,11 +63,15 @@ final class ClientCommand implements Callable<Integer>
         final NetworkSpec spec = NetworkSpec.builtIn(network);
         final Mnist test = data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TEST);
         final ClusterConfig cluster = ClusterConfig.load(config);
+        if (noEncryption)
+        {
+            SessionSecurity.warnUnencrypted("this client", System.out);
+        }
         final Histogram latency = new Histogram(3);
         final AtomicInteger correct = new AtomicInteger();
         final Map<String, Integer> failures = new TreeMap<>();
         final Semaphore window = new Semaphore(concurrency);
-        try (InferenceClient client = new InferenceClient(cluster, spec.input().size(), fractionBits))
+        try (InferenceClient client = new InferenceClient(cluster, spec.input().size(), fractionBits, !noEncryption))
         {
             final long t0 = System.nanoTime();
             final CompletableFuture<?>[] all = new CompletableFuture<?>[count];

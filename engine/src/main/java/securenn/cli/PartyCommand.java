@@ -64,7 +64,7 @@ final class PartyCommand implements Callable<Integer>
                 }
             }
             final int f = p.fractionBits();
-            try (PartySession session = PartySession.open(cluster, role))
+            try (PartySession session = PartySession.open(cluster, role, p.security()))
             {
                 SessionHandshake.check(session, spec, f, model == null ? null : model.modelId());
                 final MemorySegment count = arena.allocate(8);

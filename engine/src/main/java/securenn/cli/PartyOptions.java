@@ -6,16 +6,18 @@ import securenn.mpc.FixedPoint;
 import securenn.mpc.Role;
 import securenn.nn.ModelFile;
 import securenn.nn.NetworkSpec;
+import securenn.security.SessionSecurity;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 
-/** The options every party process takes (serve, party): cluster config, role, model shares or network. */
+/** The options every party process takes (serve, party): cluster config, role, identity, model shares or network. */
 final class PartyOptions
 {
     /** What a party knows at start: its role, the cluster, the network, its model shares (null for P2), precision. */
-    record Loaded(Role role, ClusterConfig cluster, NetworkSpec spec, ModelFile.SharedModel model, int fractionBits)
+    record Loaded(Role role, ClusterConfig cluster, NetworkSpec spec, ModelFile.SharedModel model, int fractionBits,
+        SessionSecurity security)
     {
     }
 
@@ -34,10 +36,19 @@ final class PartyOptions
     @Option(names = "--fraction-bits", defaultValue = "13", description = "P2's fixed-point precision; must match the shares' (default: ${DEFAULT-VALUE}).")
     int fractionBits;
 
+    @Option(names = "--identity", description = "This party's private identity key (from `securenn keygen`); default: "
+        + "P0.key (etc.) beside the public key the config names for this party.")
+    Path identity;
+
+    @Option(names = "--no-encryption", description = "Do NOT encrypt links to peers and clients (benchmarking only; "
+        + "sessions are still authenticated; all three parties must agree). Logged loudly.")
+    boolean noEncryption;
+
     Loaded load(final Arena arena) throws IOException
     {
         final Role role = Role.parse(party);
         final ClusterConfig cluster = ClusterConfig.load(config);
+        final SessionSecurity security = SessionSecurity.load(cluster, role, identity, !noEncryption, System.out);
         if (!role.holdsShares())
         {
             if (shares != null)
@@ -49,7 +60,7 @@ final class PartyOptions
                 throw new IllegalArgumentException("P2 needs --network (A–D): it runs the protocol without the model");
             }
             new FixedPoint(fractionBits);
-            return new Loaded(role, cluster, NetworkSpec.builtIn(network), null, fractionBits);
+            return new Loaded(role, cluster, NetworkSpec.builtIn(network), null, fractionBits, security);
         }
         if (shares == null)
         {
@@ -64,6 +75,6 @@ final class PartyOptions
         {
             throw new IllegalArgumentException(shares + " holds network " + model.spec().name() + ", not --network " + network);
         }
-        return new Loaded(role, cluster, model.spec(), model, model.fractionBits());
+        return new Loaded(role, cluster, model.spec(), model, model.fractionBits(), security);
     }
 }

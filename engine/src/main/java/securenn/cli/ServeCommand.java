@@ -30,7 +30,7 @@ final class ServeCommand implements Callable<Integer>
             final PartyOptions.Loaded p = options.load(arena);
             final Role role = p.role();
             final ClusterConfig cluster = p.cluster();
-            final InferenceServer server = new InferenceServer(cluster, role, p.spec(), p.model(), p.fractionBits(), System.out);
+            final InferenceServer server = new InferenceServer(cluster, role, p.spec(), p.model(), p.fractionBits(), p.security(), System.out);
             final Thread hook = new Thread(() ->
             {
                 System.out.println(role + ": stopping (draining the queue)");

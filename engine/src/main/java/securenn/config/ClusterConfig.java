@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  * host = "127.0.0.1"     # where P0's Aeron media driver receives from P1 and P2 (UDP)
  * port = 40100
  * client-port = 41000    # the inference service's TCP port for clients (P0 and P1 only)
+ * public-key = "keys/P0.pub"  # P0's identity (from `securenn keygen`), relative to this file's folder
  * [parties.P1] ...
  * [parties.P2] ...       # host and port only: P2 never talks to clients
  *
@@ -42,9 +43,11 @@ import java.util.concurrent.TimeUnit;
  * queue-capacity = 4096        # requests waiting beyond this are rejected (back-pressure)
  * request-timeout-ms = 5000    # a request not answered within this fails with a timeout
  * </pre>
- * Pairwise session keys are not configured: each session draws fresh ones (see {@code SessionKeys}).
+ * Session keys are not configured: each session agrees fresh ones, authenticated with the identity keys named here
+ * (see {@code securenn.security.SessionKeys}); a party's private key lies next to its public key ({@code P0.key}) or
+ * where its {@code --identity} option says.
  */
-public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, long connectTimeoutMs,
+public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, Path[] publicKeys, long connectTimeoutMs,
     long messageTimeoutMs, String idle, ThreadingMode threading, int mtu, Service service)
 {
     /** The inference service's batching and admission settings. */
@@ -54,7 +57,7 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
 
     private static final Map<String, Set<String>> KNOWN = Map.of(
         "parties", Set.of("P0", "P1", "P2"),
-        "party", Set.of("host", "port", "client-port"),
+        "party", Set.of("host", "port", "client-port", "public-key"),
         "session", Set.of("connect-timeout-ms", "message-timeout-ms", "idle", "threading", "mtu"),
         "service", Set.of("max-batch", "max-wait-ms", "queue-capacity", "request-timeout-ms"),
         "", Set.of("parties", "session", "service"));
@@ -95,6 +98,8 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
         r.known(parties, "parties", KNOWN.get("parties"));
         final Endpoint[] endpoints = new Endpoint[3];
         final int[] clientPorts = new int[3];
+        final Path[] publicKeys = new Path[3];
+        final Path folder = file.toAbsolutePath().getParent();
         for (final Role role : Role.values())
         {
             final String name = "parties." + role;
@@ -104,6 +109,7 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
             final int port = (int)r.number(p, name + ".port", "port", -1, 1, 65_535);
             endpoints[role.id()] = new Endpoint(host, port);
             clientPorts[role.id()] = (int)r.number(p, name + ".client-port", "client-port", 0, 1, 65_535);
+            publicKeys[role.id()] = folder.resolve(r.string(p, name + ".public-key", "public-key", null));
             if (role == Role.P2 && p.has("client-port"))
             {
                 throw r.bad(name + ".client-port", p.get("client-port").asText(), "P2 serves no clients (it never sees inputs); remove it");
@@ -149,29 +155,35 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
                 }
             }
         }
-        return new ClusterConfig(file, endpoints, clientPorts, connect, message, idle, threading, mtu, s);
+        return new ClusterConfig(file, endpoints, clientPorts, publicKeys, connect, message, idle, threading, mtu, s);
     }
 
     /**
      * The TOML of a cluster on this host (tests, benchmarks): P0, P1, P2 at 127.0.0.1 ports base..base+2, client
-     * ports base+10 (P0) and base+11 (P1), MTU 65504, followed by {@code extra} (more tables, e.g. [service]).
+     * ports base+10 (P0) and base+11 (P1), public keys {@code keys/P0.pub} … in {@code keys}, MTU 65504, followed by
+     * {@code extra} (more tables, e.g. [service]).
      */
-    public static String loopbackToml(final int base, final String extra)
+    public static String loopbackToml(final int base, final Path keys, final String extra)
     {
+        final String dir = keys.toAbsolutePath().toString().replace("\\", "/");
         return """
             [parties.P0]
             host = "127.0.0.1"
             port = %d
             client-port = %d
+            public-key = "%s/P0.pub"
             [parties.P1]
             host = "127.0.0.1"
             port = %d
             client-port = %d
+            public-key = "%s/P1.pub"
             [parties.P2]
             host = "127.0.0.1"
             port = %d
+            public-key = "%s/P2.pub"
             %s
-            """.formatted(base, base + 10, base + 1, base + 11, base + 2, extra.contains("[session]") ? "" : "[session]\nmtu = 65504\n")
+            """.formatted(base, base + 10, dir, base + 1, base + 11, dir, base + 2, dir,
+                extra.contains("[session]") ? "" : "[session]\nmtu = 65504\n")
             + extra;
     }
 
@@ -196,6 +208,12 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
                 + (role == Role.P2 ? " (P2 serves no clients)" : "; the inference service needs it"));
         }
         return clientPorts[role.id()];
+    }
+
+    /** The file holding {@code role}'s public identity key. */
+    public Path publicKey(final Role role)
+    {
+        return publicKeys[role.id()];
     }
 
     public Endpoint endpoint(final Role role)

@@ -10,11 +10,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The TCP side of a server (P0 or P1): accepts clients, decodes their requests on one virtual thread per connection
+ * The TCP side of a server (P0 or P1), over TLS 1.3 unless switched off: accepts clients, decodes their requests on one virtual thread per connection
  * and hands each well-formed request to the server; a malformed frame closes only that client's connection, and a
  * request of the wrong length is answered with BAD_REQUEST while the connection stays open.
  */
@@ -83,9 +85,14 @@ final class ClientGateway implements AutoCloseable
     private final Thread acceptor;
     private volatile boolean closing;
 
-    ClientGateway(final int port, final int inputSize, final Consumer<Incoming> sink) throws IOException
+    /** @param tls TLS for clients, or null for plaintext TCP ({@code --no-encryption}) */
+    ClientGateway(final int port, final int inputSize, final Consumer<Incoming> sink, final SSLContext tls) throws IOException
     {
-        this.server = new ServerSocket();
+        this.server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
+        if (server instanceof SSLServerSocket secure)
+        {
+            secure.setEnabledProtocols(new String[] {"TLSv1.3"});
+        }
         this.server.setReuseAddress(true);
         this.server.bind(new InetSocketAddress(port), 1024);
         this.inputSize = inputSize;
@@ -135,6 +142,10 @@ final class ClientGateway implements AutoCloseable
                 catch (final SocketException | java.io.EOFException ex)
                 {
                     break; // client went away
+                }
+                catch (final javax.net.ssl.SSLException ex)
+                {
+                    break; // not a TLS client (or a broken one): nothing can be answered on this connection
                 }
                 catch (final IOException ex)
                 {

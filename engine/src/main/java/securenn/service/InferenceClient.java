@@ -13,6 +13,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.SecureRandom;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import securenn.security.ClientTls;
+import securenn.security.IdentityKeys;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,8 +59,12 @@ public final class InferenceClient implements AutoCloseable
     private final AesCtrPrg masks;
     private volatile boolean closed;
 
-    /** Connects to P0 and P1 as named in the cluster config. */
-    public InferenceClient(final ClusterConfig config, final int inputSize, final int fractionBits) throws IOException
+    /**
+     * Connects to P0 and P1 as named in the cluster config, over TLS 1.3 that accepts only the servers' identity keys
+     * named there, or over plain TCP if {@code encrypt} is false (servers run with {@code --no-encryption}).
+     */
+    public InferenceClient(final ClusterConfig config, final int inputSize, final int fractionBits, final boolean encrypt)
+        throws IOException
     {
         this.fp = new FixedPoint(fractionBits);
         this.inputSize = inputSize;
@@ -65,7 +73,9 @@ public final class InferenceClient implements AutoCloseable
         this.masks = new AesCtrPrg(key, 1);
         for (final Role r : new Role[]{Role.P0, Role.P1})
         {
-            sides[r.id()] = new Side(r, config.endpoint(r).host(), config.clientPort(r), (int)config.connectTimeoutMs());
+            final SSLContext tls = encrypt ? ClientTls.client(r, IdentityKeys.readPublic(config.publicKey(r)),
+                config.publicKey(r).toString()) : null;
+            sides[r.id()] = new Side(r, config.endpoint(r).host(), config.clientPort(r), (int)config.connectTimeoutMs(), tls);
         }
         for (final Side s : sides)
         {
@@ -195,19 +205,40 @@ public final class InferenceClient implements AutoCloseable
         final DataOutputStream out;
         final DataInputStream in;
 
-        Side(final Role role, final String host, final int port, final int timeoutMs) throws IOException
+        Side(final Role role, final String host, final int port, final int timeoutMs, final SSLContext tls) throws IOException
         {
             this.role = role;
-            this.socket = new Socket();
+            final Socket tcp = new Socket();
             try
             {
-                socket.connect(new InetSocketAddress(host, port), timeoutMs);
+                tcp.connect(new InetSocketAddress(host, port), timeoutMs);
             }
             catch (final IOException ex)
             {
                 throw new IOException("cannot reach " + role + "'s inference service at " + host + ":" + port + ": " + ex.getMessage(), ex);
             }
-            socket.setTcpNoDelay(true);
+            tcp.setTcpNoDelay(true);
+            if (tls == null)
+            {
+                this.socket = tcp;
+            }
+            else
+            {
+                final SSLSocket secure = ClientTls.configure((SSLSocket)tls.getSocketFactory().createSocket(tcp, host, port, true));
+                try
+                {
+                    secure.setSoTimeout(timeoutMs);
+                    secure.startHandshake();
+                    secure.setSoTimeout(0);
+                }
+                catch (final IOException ex)
+                {
+                    tcp.close();
+                    throw new IOException("TLS with " + role + " at " + host + ":" + port + " failed: " + ex.getMessage()
+                        + " (a server started with --no-encryption needs a client with --no-encryption)", ex);
+                }
+                this.socket = secure;
+            }
             this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
             this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
         }

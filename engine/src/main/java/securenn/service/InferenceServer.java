@@ -7,6 +7,8 @@ import securenn.mpc.Step;
 import securenn.nn.ModelFile;
 import securenn.nn.NetworkSpec;
 import securenn.nn.SecureInference;
+import securenn.security.ClientTls;
+import securenn.security.SessionSecurity;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,6 +49,7 @@ public final class InferenceServer implements AutoCloseable
     private final NetworkSpec spec;
     private final ModelFile.SharedModel model;
     private final int fractionBits;
+    private final SessionSecurity security;
     private final PrintStream log;
     private final ServiceMetrics metrics = new ServiceMetrics();
     private final BlockingQueue<ClientGateway.Incoming> queue;
@@ -72,7 +75,7 @@ public final class InferenceServer implements AutoCloseable
      * @param fractionBits P2's fixed-point precision (P0 and P1 take theirs from the shares; the handshake checks all agree)
      */
     public InferenceServer(final ClusterConfig config, final Role role, final NetworkSpec spec, final ModelFile.SharedModel model,
-        final int fractionBits, final PrintStream log)
+        final int fractionBits, final SessionSecurity security, final PrintStream log)
     {
         if (role.holdsShares() != (model != null))
         {
@@ -92,6 +95,7 @@ public final class InferenceServer implements AutoCloseable
         this.spec = spec;
         this.model = model;
         this.fractionBits = model != null ? model.fractionBits() : fractionBits;
+        this.security = security;
         this.log = log;
         this.queue = new ArrayBlockingQueue<>(config.service().queueCapacity());
     }
@@ -103,11 +107,12 @@ public final class InferenceServer implements AutoCloseable
         {
             log.printf("%s: waiting for the peers at %s, %s, %s%n", role, config.endpoint(Role.P0), config.endpoint(Role.P1),
                 config.endpoint(Role.P2));
-            session = PartySession.open(config, role);
+            session = PartySession.open(config, role, security);
             SessionHandshake.check(session, spec, fractionBits, model == null ? null : model.modelId());
             if (role.holdsShares())
             {
-                gateway = new ClientGateway(config.clientPort(role), spec.input().size(), this::admit);
+                gateway = new ClientGateway(config.clientPort(role), spec.input().size(), this::admit, !security.encrypt() ? null
+                    : ClientTls.server(role, security.identities().own(), security.identities().publicKeys()[role.id()]));
                 log.printf("%s: serving network %s to clients on TCP port %d (max batch %d, max wait %d ms, queue %d)%n", role,
                     spec.name(), gateway.port(), config.service().maxBatch(), config.service().maxWaitMs(),
                     config.service().queueCapacity());

@@ -5,25 +5,20 @@ import securenn.kernels.Kernels;
 import securenn.mpc.Party;
 import securenn.mpc.Randomness;
 import securenn.mpc.Role;
-import securenn.mpc.Step;
+import securenn.security.SessionKeys;
+import securenn.security.SessionSecurity;
 import securenn.transport.EmbeddedDriver;
 import securenn.transport.PartyTransport;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.security.SecureRandom;
 
 /**
  * One party's end of a three-process session: its embedded Aeron media driver, its UDP links to the two peers named
- * in the cluster config, and fresh pairwise keys. For each pair the lower-numbered party draws a 128-bit key from
- * {@link SecureRandom} and sends it over their link; each party draws its private key locally. Keys live only in
- * memory for the session. The paper assumes secure point-to-point channels; the links here are not yet encrypted or
- * authenticated (that is the next step), so run sessions only on networks you trust.
+ * in the cluster config, and the session's keys, agreed afresh by {@link SessionKeys} (authenticated with the
+ * parties' identity keys): the pairwise PRG keys and, unless encryption is switched off, AES-GCM keys for every
+ * link. Keys live only in memory for the session.
  */
 public final class PartySession implements AutoCloseable
 {
-    private static final int KEY_BYTES = 16;
-
     private final EmbeddedDriver driver;
     private final PartyTransport transport;
     private final Party party;
@@ -35,9 +30,15 @@ public final class PartySession implements AutoCloseable
         this.party = party;
     }
 
-    /** Starts the driver, waits for both peers (up to the connect timeout) and agrees the session keys. */
-    public static PartySession open(final ClusterConfig config, final Role role)
+    /**
+     * Starts the driver, waits for both peers (up to the connect timeout) and agrees the session keys with them
+     * (authenticated by the identities in {@code security}); the links are encrypted from then on unless
+     * {@code security} says not to.
+     */
+    public static PartySession open(final ClusterConfig config, final Role role, final SessionSecurity security)
     {
+        final SessionKeys.Identities ids = security.identities();
+        final boolean encrypt = security.encrypt();
         final EmbeddedDriver driver = EmbeddedDriver.start(config.transport());
         try
         {
@@ -45,7 +46,7 @@ public final class PartySession implements AutoCloseable
             try
             {
                 transport.awaitConnected();
-                final Randomness randomness = agreeKeys(role, transport);
+                final Randomness randomness = SessionKeys.agree(role, transport, ids, encrypt);
                 return new PartySession(driver, transport, new Party(role, transport, randomness, Kernels.best()));
             }
             catch (final RuntimeException ex)
@@ -61,40 +62,18 @@ public final class PartySession implements AutoCloseable
         }
     }
 
-    private static Randomness agreeKeys(final Role self, final PartyTransport transport)
+    /** "encrypted to P1, P2" or "plaintext": how this party's links are protected (logs, tests). */
+    public String encryptedLinks()
     {
-        final SecureRandom random = new SecureRandom();
-        final byte[][][] keys = new byte[3][3][];
-        try (Arena arena = Arena.ofConfined())
+        final java.util.List<String> peers = new java.util.ArrayList<>();
+        for (final Role r : Role.values())
         {
-            final MemorySegment buffer = arena.allocate(KEY_BYTES);
-            for (final Role other : Role.values())
+            if (r != role() && transport.link(r.id()).isEncrypted())
             {
-                if (other == self)
-                {
-                    continue;
-                }
-                final int lo = Math.min(self.id(), other.id());
-                final int hi = Math.max(self.id(), other.id());
-                if (self.id() == lo)
-                {
-                    final byte[] key = new byte[KEY_BYTES];
-                    random.nextBytes(key);
-                    MemorySegment.copy(key, 0, buffer, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, KEY_BYTES);
-                    transport.link(other.id()).send(Step.SESSION_KEY.tag(), buffer);
-                    keys[lo][hi] = key;
-                }
-                else
-                {
-                    transport.link(other.id()).receive(Step.SESSION_KEY.tag(), buffer);
-                    keys[lo][hi] = buffer.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-                }
+                peers.add(r.toString());
             }
-            buffer.fill((byte)0);
         }
-        final byte[] own = new byte[KEY_BYTES];
-        random.nextBytes(own);
-        return new Randomness(self, keys, own);
+        return peers.isEmpty() ? "plaintext" : "encrypted to " + String.join(", ", peers);
     }
 
     public Party party()

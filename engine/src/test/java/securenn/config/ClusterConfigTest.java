@@ -17,13 +17,16 @@ class ClusterConfigTest
         host = "10.0.0.1"
         port = 40100
         client-port = 41000
+        public-key = "keys/P0.pub"
         [parties.P1]
         host = "10.0.0.2"
         port = 40100
         client-port = 41000
+        public-key = "keys/P1.pub"
         [parties.P2]
         host = "10.0.0.3"
         port = 40100
+        public-key = "/etc/securenn/P2.pub"
         [service]
         max-batch = 64
         """;
@@ -47,6 +50,8 @@ class ClusterConfigTest
         assertThat(c.messageTimeoutMs()).isEqualTo(10_000);
         assertThat(c.endpoint(Role.P1).host()).isEqualTo("10.0.0.2");
         assertThatThrownBy(() -> c.clientPort(Role.P2)).hasMessageContaining("P2 serves no clients");
+        assertThat(c.publicKey(Role.P0)).isEqualTo(Path.of("keys/P0.pub").toAbsolutePath());
+        assertThat(c.publicKey(Role.P2)).isEqualTo(Path.of("/etc/securenn/P2.pub"));
     }
 
     @ParameterizedTest
@@ -59,6 +64,8 @@ class ClusterConfigTest
         "host = \"10.0.0.3\"|host = \"10.0.0.3\"\\nclient-port = 5|parties.P2.client-port = 5: P2 serves no clients",
         "host = \"10.0.0.2\"|host = \"10.0.0.1\"|P0 and P1 have the same host and port",
         "[parties.P2]|[parties.P3]|unknown field 'parties.P3'",
+        "public-key = \"keys/P1.pub\"|public-key = 7|parties.P1.public-key = 7: must be a non-empty string",
+        "public-key = \"keys/P1.pub\"|# no key|missing field parties.P1.public-key",
     })
     void shouldNameTheBadFieldAndValue(final String from, final String to, final String message)
     {
@@ -68,13 +75,14 @@ class ClusterConfigTest
     }
 
     @Test
-    void shouldRejectBrokenTomlAndMissingParties()
+    void shouldRejectBrokenTomlAndMissingParties() throws Exception
     {
         assertThatThrownBy(() -> ClusterConfig.parse("[parties.P0\nhost=")).hasMessageContaining("not valid TOML");
         assertThatThrownBy(() -> ClusterConfig.parse("[session]\nidle = \"yield\"")).hasMessageContaining("missing table [parties]");
         assertThatThrownBy(() -> ClusterConfig.parse(VALID.replace("[session]", "") + "[session]\nidle = \"spin\""))
             .hasMessageContaining("session.idle = spin: must be one of");
-        assertThatThrownBy(() -> ClusterConfig.parse(VALID.replace("port = 40100\nclient-port = 41000\n[parties.P1]", "client-port = 41000\n[parties.P1]")))
+        assertThatThrownBy(() -> ClusterConfig.parse(VALID.replace("port = 40100\nclient-port = 41000\npublic-key = \"keys/P0.pub\"", "client-port = 41000\npublic-key = \"keys/P0.pub\"")))
             .hasMessageContaining("missing field parties.P0.port");
+        assertThat(ClusterConfig.parse(VALID).publicKey(Role.P1)).isNotEqualTo(ClusterConfig.parse(VALID).publicKey(Role.P0));
     }
 }

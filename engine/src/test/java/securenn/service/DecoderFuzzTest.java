@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class DecoderFuzzTest
 {
-    private static final byte[] CONFIG = ClusterConfig.loopbackToml(40_000, "[service]\nmax-batch = 8\n").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CONFIG = ClusterConfig.loopbackToml(40_000, java.nio.file.Path.of("keys"), "[service]\nmax-batch = 8\n").getBytes(StandardCharsets.UTF_8);
     private static final byte[] SPEC = "input 1 28 28\nconv 4 5 stride 1 pad 0\nrelu\nmaxpool 2\nfc 10\n".getBytes(StandardCharsets.UTF_8);
     private static final String DIGITS = "0123456789 \n-x";
     private static final byte[] MODEL;

@@ -55,9 +55,11 @@ class InferenceServiceTest
         arena.close();
     }
 
+    private static final java.nio.file.Path KEYS = securenn.security.TestKeys.fresh();
+
     private static ClusterConfig config(final int base, final String service) throws Exception
     {
-        return ClusterConfig.parse(ClusterConfig.loopbackToml(base, """
+        return ClusterConfig.parse(ClusterConfig.loopbackToml(base, KEYS, """
             [session]
             mtu = 65504
             connect-timeout-ms = 20000
@@ -71,7 +73,8 @@ class InferenceServiceTest
         final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
         for (final Role r : Role.values())
         {
-            final InferenceServer s = new InferenceServer(c, r, spec, r.holdsShares() ? shares[r.id()] : null, F, quiet);
+            final InferenceServer s = new InferenceServer(c, r, spec, r.holdsShares() ? shares[r.id()] : null, F,
+                securenn.security.TestKeys.security(c, r, true), quiet);
             servers.add(s);
             running.add(threads.submit(() ->
             {
@@ -95,7 +98,7 @@ class InferenceServiceTest
         final Mnist sample = Mnist.sample();
         final int n = 100;
         final long[] twin = twinLogits(model, sample, n);
-        try (InferenceClient a = new InferenceClient(c, 784, F); InferenceClient b = new InferenceClient(c, 784, F))
+        try (InferenceClient a = new InferenceClient(c, 784, F, true); InferenceClient b = new InferenceClient(c, 784, F, true))
         {
             final List<CompletableFuture<InferenceClient.Prediction>> answers = new ArrayList<>();
             for (int i = 0; i < n; i++)
@@ -126,7 +129,7 @@ class InferenceServiceTest
         final ClusterConfig c = config(45_200, "max-batch = 4\nmax-wait-ms = 1\nqueue-capacity = 8");
         start(c, shares, model.spec());
         // a request of the wrong length: BAD_REQUEST, connection stays usable
-        try (Socket s = new Socket("127.0.0.1", c.clientPort(Role.P0)))
+        try (Socket s = tls(c, Role.P0))
         {
             final DataOutputStream out = new DataOutputStream(s.getOutputStream());
             final DataInputStream in = new DataInputStream(s.getInputStream());
@@ -141,7 +144,7 @@ class InferenceServiceTest
             assertThat(closing.message()).contains("malformed request stream");
         }
         // a burst far beyond the queue: some are rejected at once with a clear status, the rest are answered
-        try (InferenceClient client = new InferenceClient(c, 784, F))
+        try (InferenceClient client = new InferenceClient(c, 784, F, true))
         {
             final List<CompletableFuture<InferenceClient.Prediction>> burst = new ArrayList<>();
             for (int i = 0; i < 400; i++)
@@ -198,7 +201,8 @@ class InferenceServiceTest
         final List<Future<?>> parties = new ArrayList<>();
         for (final Role r : Role.values())
         {
-            final InferenceServer s = new InferenceServer(c, r, spec, r == Role.P0 ? one[0] : r == Role.P1 ? other[1] : null, F, quiet);
+            final InferenceServer s = new InferenceServer(c, r, spec, r == Role.P0 ? one[0] : r == Role.P1 ? other[1] : null, F,
+                securenn.security.TestKeys.security(c, r, true), quiet);
             parties.add(threads.submit(() ->
             {
                 s.run();
@@ -207,6 +211,16 @@ class InferenceServiceTest
         }
         assertThatThrownBy(() -> parties.get(0).get(30, TimeUnit.SECONDS))
             .hasMessageContaining("model shares belong to different models");
+    }
+
+    /** A raw TLS connection to a server, pinned to its configured key (to speak the wire protocol by hand). */
+    private static Socket tls(final ClusterConfig c, final Role server) throws Exception
+    {
+        final javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket)securenn.security.ClientTls.client(server,
+            securenn.security.IdentityKeys.readPublic(c.publicKey(server)), "test").getSocketFactory()
+            .createSocket("127.0.0.1", c.clientPort(server));
+        s.startHandshake();
+        return s;
     }
 
     private static long[] twinLogits(final Model model, final Mnist sample, final int n)

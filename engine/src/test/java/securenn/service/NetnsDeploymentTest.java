@@ -46,7 +46,9 @@ class NetnsDeploymentTest
             final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(3));
             ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
             ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
-            final Path config = ROOT.resolve("config/netns.toml");
+            final Path config = dir.resolve("netns.toml"); // the repository's, with fresh keys beside it
+            Files.copy(ROOT.resolve("config/netns.toml"), config);
+            securenn.security.TestKeys.in(dir.resolve("keys"));
             for (int i = 0; i < 3; i++)
             {
                 final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", "sn" + i,
@@ -64,7 +66,7 @@ class NetnsDeploymentTest
             final Mnist sample = Mnist.sample();
             final int n = 40;
             final int[] expected = FloatNetwork.argmax(FloatNetwork.forward(model, FloatNetwork.images(sample, 0, n), n), n, 10);
-            try (InferenceClient client = new InferenceClient(cluster, 784, FixedPoint.DEFAULT.fractionBits()))
+            try (InferenceClient client = new InferenceClient(cluster, 784, FixedPoint.DEFAULT.fractionBits(), true))
             {
                 final List<CompletableFuture<InferenceClient.Prediction>> answers = new ArrayList<>();
                 for (int i = 0; i < n; i++)

@@ -20,7 +20,8 @@ class PartyProcessesTest
     void inferShouldRunThreePartyProcessesFromShareFiles(@TempDir final Path dir) throws Exception
     {
         final Path config = dir.resolve("cluster.toml");
-        Files.writeString(config, securenn.config.ClusterConfig.loopbackToml(46_100, ""));
+        Files.writeString(config, securenn.config.ClusterConfig.loopbackToml(46_100,
+            securenn.security.TestKeys.in(dir.resolve("keys")), ""));
         final String shared = run("share", "--model", Path.of("src/main/resources/securenn/models/A.model").toString(),
             "--out", dir.resolve("model").toString());
         assertThat(shared).contains("wrote");

@@ -40,6 +40,8 @@ public final class Link
     private final ControlledFragmentHandler deliver = this::deliver;
     private final ControlledFragmentHandler stage = this::stage;
 
+    private ChunkCipher sealer; // null: plaintext link (before the key agreement, or encryption switched off)
+    private ChunkCipher opener;
     private int sendSequence;
     private int receiveSequence;
     private volatile boolean lost;
@@ -84,11 +86,12 @@ public final class Link
     {
         final int depth = party.sendDepth();
         final long total = data.byteSize();
+        final int tag = sealer == null ? 0 : ChunkCipher.TAG_BYTES;
         long offset = 0;
         do
         {
-            final int payload = (int)Math.min(chunkPayload, total - offset);
-            claimChunk(step, MessageHeader.LENGTH + payload);
+            final int payload = (int)Math.min(chunkPayload - tag, total - offset);
+            claimChunk(step, MessageHeader.LENGTH + payload + tag);
             final MutableDirectBuffer buffer = claim.buffer();
             final int at = claim.offset();
             buffer.putInt(at + MessageHeader.STEP_OFFSET, step, ByteOrder.LITTLE_ENDIAN);
@@ -96,7 +99,16 @@ public final class Link
             buffer.putLong(at + MessageHeader.LENGTH_OFFSET, total, ByteOrder.LITTLE_ENDIAN);
             buffer.putLong(at + MessageHeader.CHUNK_OFFSET_OFFSET, offset, ByteOrder.LITTLE_ENDIAN);
             buffer.putInt(at + MessageHeader.DEPTH_OFFSET, depth, ByteOrder.LITTLE_ENDIAN);
-            MemorySegment.copy(data, offset, ALL, buffer.addressOffset() + at + MessageHeader.LENGTH, payload);
+            final long address = buffer.addressOffset() + at;
+            if (sealer == null)
+            {
+                MemorySegment.copy(data, offset, ALL, address + MessageHeader.LENGTH, payload);
+            }
+            else
+            {
+                sealer.seal(ALL.asSlice(address, MessageHeader.LENGTH), data.asSlice(offset, payload),
+                    ALL.asSlice(address + MessageHeader.LENGTH, payload + tag));
+            }
             claim.commit();
             offset += payload;
             chunksSent++;
@@ -217,11 +229,29 @@ public final class Link
      */
     private boolean accept(final MemorySegment src, final long at, final int length)
     {
+        final int tag = opener == null ? 0 : ChunkCipher.TAG_BYTES;
+        final int payload = length - MessageHeader.LENGTH - tag;
+        if (opener != null)
+        {
+            // authenticate before believing the header (it is the associated data): a forgery is reported as such
+            if (payload < 0 || received + payload > destination.byteSize())
+            {
+                mismatch = "a chunk of " + length + " bytes does not fit message #" + receiveSequence + " of step "
+                    + expectedStep + " (forged or corrupted; the link is abandoned)";
+                return false;
+            }
+            if (!opener.open(src.asSlice(at, MessageHeader.LENGTH), src.asSlice(at + MessageHeader.LENGTH, payload + tag),
+                destination.asSlice(received, payload)))
+            {
+                mismatch = "chunk #" + (opener.chunks() - 1) + " failed authentication (forged, altered, replayed or out "
+                    + "of order; the link is abandoned)";
+                return false;
+            }
+        }
         final int step = src.get(INT_LE, at + MessageHeader.STEP_OFFSET);
         final int sequence = src.get(INT_LE, at + MessageHeader.SEQUENCE_OFFSET);
         final long total = src.get(LONG_LE, at + MessageHeader.LENGTH_OFFSET);
         final long offset = src.get(LONG_LE, at + MessageHeader.CHUNK_OFFSET_OFFSET);
-        final int payload = length - MessageHeader.LENGTH;
         if (step != expectedStep || sequence != receiveSequence || total != destination.byteSize() || offset != received
             || payload < 0 || offset + payload > total)
         {
@@ -230,7 +260,10 @@ public final class Link
                 + " of step " + step + " with " + total + " bytes (chunk at offset " + offset + ")";
             return false;
         }
-        MemorySegment.copy(src, at + MessageHeader.LENGTH, destination, offset, payload);
+        if (opener == null)
+        {
+            MemorySegment.copy(src, at + MessageHeader.LENGTH, destination, offset, payload);
+        }
         party.observeDepth(src.get(INT_LE, at + MessageHeader.DEPTH_OFFSET));
         received += payload;
         messageDone = received == total;
@@ -256,6 +289,22 @@ public final class Link
             staged.append(MemorySegment.ofArray(array), offset, length);
         }
         return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    /**
+     * From now on every chunk in both directions is encrypted and authenticated (see {@link ChunkCipher}); both ends
+     * must switch at the same point of their message streams. Chunks already staged are opened when they are read,
+     * so a peer that switched first loses nothing.
+     */
+    void secure(final ChunkCipher sending, final ChunkCipher receiving)
+    {
+        this.sealer = sending;
+        this.opener = receiving;
+    }
+
+    public boolean isEncrypted()
+    {
+        return sealer != null;
     }
 
     void markLost()

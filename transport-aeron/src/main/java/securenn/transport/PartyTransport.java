@@ -150,6 +150,16 @@ public final class PartyTransport implements AutoCloseable
         return links[peer];
     }
 
+    /**
+     * Encrypts and authenticates everything on the link to {@code peer} from now on (AES-256-GCM per chunk, see
+     * {@link ChunkCipher}) with {@code sendKey} for this party's direction and {@code receiveKey} for the peer's. Call
+     * it at the same point of both ends' message streams, after a key agreement.
+     */
+    public void secure(final int peer, final javax.crypto.SecretKey sendKey, final javax.crypto.SecretKey receiveKey)
+    {
+        link(peer).secure(ChunkCipher.sealing(sendKey, self, peer), ChunkCipher.opening(receiveKey, peer, self));
+    }
+
     /** Communication rounds so far: the depth of the longest causal chain of messages ending at this party. */
     public long rounds()
     {

@@ -25,6 +25,18 @@ abstract class AbstractTransportTest
     void start()
     {
         parties = LocalParties.start(config().messageTimeout(2, TimeUnit.SECONDS));
+        prepare(parties);
+    }
+
+    /** Runs before each test on the connected parties (e.g. to secure the links). */
+    protected void prepare(final LocalParties connected)
+    {
+    }
+
+    /** Payload bytes of one chunk. */
+    protected int chunkPayload()
+    {
+        return config().mtu() - 32 - MessageHeader.LENGTH;
     }
 
     @AfterEach
@@ -78,7 +90,7 @@ abstract class AbstractTransportTest
     @Test
     void messagesAroundChunkBoundariesAndEmptyMessagesShouldArriveIntact() throws Exception
     {
-        final int chunk = config().mtu() - 32 - MessageHeader.LENGTH;
+        final int chunk = chunkPayload();
         final long[] sizes = {0, 1, 7, chunk - 1, chunk, chunk + 1, 2L * chunk, 3L * chunk + 5, 0, 1 << 20};
         PartyThreads.run(parties, 30, party ->
         {

@@ -61,7 +61,11 @@ public final class ServeBench
             ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
             ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
             final Path config = dir.resolve("cluster.toml");
-            Files.writeString(config, config(name.equals("A") ? 42_100 : 42_200));
+            Files.writeString(config, config(name.equals("A") ? 42_100 : 42_200, dir.resolve("keys")));
+            for (final securenn.mpc.Role r : securenn.mpc.Role.values())
+            {
+                securenn.security.IdentityKeys.generate(dir.resolve("keys"), r, false);
+            }
             final ClusterConfig cluster = ClusterConfig.load(config);
             for (final String party : List.of("P0", "P1", "P2"))
             {
@@ -72,7 +76,7 @@ public final class ServeBench
             awaitServing(cluster, servers, dir);
             System.out.printf("serve %s: three servers up%n", name);
             final List<Map<String, Object>> rows = new ArrayList<>();
-            try (InferenceClient client = new InferenceClient(cluster, spec.input().size(), FixedPoint.DEFAULT.fractionBits()))
+            try (InferenceClient client = new InferenceClient(cluster, spec.input().size(), FixedPoint.DEFAULT.fractionBits(), true))
             {
                 final Mnist sample = Mnist.sample();
                 load(client, sample, Math.min(levels[levels.length - 1], 256), quick ? 2 : 4); // warm-up
@@ -194,9 +198,9 @@ public final class ServeBench
         }
     }
 
-    private static String config(final int base)
+    private static String config(final int base, final Path keys)
     {
-        return ClusterConfig.loopbackToml(base, """
+        return ClusterConfig.loopbackToml(base, keys, """
             [session]
             mtu = 65504
             message-timeout-ms = 30000

@@ -1,0 +1,99 @@
+package securenn.transport;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Per-chunk AES-GCM: a round trip works, and every change to the stream of chunks is refused. */
+class ChunkCipherTest
+{
+    private final Arena arena = Arena.ofAuto();
+
+    private MemorySegment[] sealChunks(final int count)
+    {
+        final ChunkCipher sealer = ChunkCipher.sealing(EncryptedUdpTransportTest.key(0, 1), 0, 1);
+        final MemorySegment[] out = new MemorySegment[count];
+        for (int i = 0; i < count; i++)
+        {
+            final MemorySegment header = header(i);
+            final MemorySegment plain = AbstractTransportTest.pattern(arena, 1000, 0, 1, i);
+            final MemorySegment sealed = arena.allocate(1000 + ChunkCipher.TAG_BYTES);
+            sealer.seal(header, plain, sealed);
+            assertThat(sealed.asSlice(0, 1000).mismatch(plain)).as("ciphertext differs from plaintext").isNotEqualTo(-1);
+            out[i] = sealed;
+        }
+        return out;
+    }
+
+    private MemorySegment header(final int i)
+    {
+        final MemorySegment h = arena.allocate(MessageHeader.LENGTH);
+        h.set(ValueLayout.JAVA_INT_UNALIGNED, MessageHeader.SEQUENCE_OFFSET, i);
+        return h;
+    }
+
+    private static ChunkCipher opener()
+    {
+        return ChunkCipher.opening(EncryptedUdpTransportTest.key(0, 1), 0, 1);
+    }
+
+    @Test
+    void chunksInOrderShouldOpenToTheirPlaintext()
+    {
+        final MemorySegment[] sealed = sealChunks(3);
+        final ChunkCipher opener = opener();
+        for (int i = 0; i < 3; i++)
+        {
+            final MemorySegment out = arena.allocate(1000);
+            assertThat(opener.open(header(i), sealed[i], out)).isTrue();
+            assertThat(out.mismatch(AbstractTransportTest.pattern(arena, 1000, 0, 1, i))).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aReplayedChunkShouldFail()
+    {
+        final MemorySegment[] sealed = sealChunks(2);
+        final ChunkCipher opener = opener();
+        assertThat(opener.open(header(0), sealed[0], arena.allocate(1000))).isTrue();
+        assertThat(opener.open(header(0), sealed[0], arena.allocate(1000))).isFalse();
+    }
+
+    @Test
+    void reorderedOrDroppedChunksShouldFail()
+    {
+        final MemorySegment[] sealed = sealChunks(3);
+        assertThat(opener().open(header(1), sealed[1], arena.allocate(1000))).as("chunk 1 first").isFalse();
+        final ChunkCipher opener = opener();
+        assertThat(opener.open(header(0), sealed[0], arena.allocate(1000))).isTrue();
+        assertThat(opener.open(header(2), sealed[2], arena.allocate(1000))).as("chunk 1 dropped").isFalse();
+    }
+
+    @Test
+    void anyFlippedBitInHeaderCiphertextOrTagShouldFail()
+    {
+        final MemorySegment[] sealed = sealChunks(1);
+        for (final long at : new long[] {0, 500, 999, 1000, 1015})
+        {
+            final MemorySegment copy = arena.allocate(sealed[0].byteSize());
+            copy.copyFrom(sealed[0]);
+            copy.set(ValueLayout.JAVA_BYTE, at, (byte)(copy.get(ValueLayout.JAVA_BYTE, at) ^ 4));
+            assertThat(opener().open(header(0), copy, arena.allocate(1000))).as("bit flipped at %d", at).isFalse();
+        }
+        final MemorySegment header = header(0);
+        header.set(ValueLayout.JAVA_INT_UNALIGNED, MessageHeader.STEP_OFFSET, 1);
+        assertThat(opener().open(header, sealed[0], arena.allocate(1000))).as("header changed").isFalse();
+    }
+
+    @Test
+    void theOtherDirectionsKeyStreamShouldNotOpenIt()
+    {
+        final MemorySegment[] sealed = sealChunks(1);
+        final ChunkCipher reverse = ChunkCipher.opening(EncryptedUdpTransportTest.key(0, 1), 1, 0); // same key, other label
+        assertThat(reverse.open(header(0), sealed[0], arena.allocate(1000))).isFalse();
+    }
+}
