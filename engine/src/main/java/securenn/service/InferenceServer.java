@@ -9,6 +9,7 @@ import securenn.nn.NetworkSpec;
 import securenn.nn.SecureInference;
 import securenn.security.ClientTls;
 import securenn.security.SessionSecurity;
+import securenn.transport.TransportException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -66,6 +67,10 @@ public final class InferenceServer implements AutoCloseable
     private final CountDownLatch finished = new CountDownLatch(1);
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile boolean stopping;
+    /** A session is up: requests are admitted; otherwise they are answered UNAVAILABLE at once. */
+    private volatile boolean serving;
+    /** The batch being computed (answered FAILED if the session breaks meanwhile). */
+    private volatile List<ClientGateway.Incoming> computing = List.of();
     private long lastReport = System.nanoTime();
     private ClientGateway gateway;
     private PartySession session;
@@ -100,46 +105,106 @@ public final class InferenceServer implements AutoCloseable
         this.queue = new ArrayBlockingQueue<>(config.service().queueCapacity());
     }
 
-    /** Connects to the peers, starts serving and blocks until stopped or the session fails. */
+    /**
+     * Forms a session with the peers, serves, and when the session fails (a peer died, a link broke) answers what was
+     * pending with FAILED, waits one message timeout so that every peer has noticed, and forms a new session — a
+     * restarted party rejoins that way. Returns when stopped (a drained stop ends all three parties); throws on what
+     * no new session can fix: a peer with another network or other model shares, or encryption switched off on one
+     * side only.
+     */
     public void run() throws IOException
     {
         try
         {
-            log.printf("%s: waiting for the peers at %s, %s, %s%n", role, config.endpoint(Role.P0), config.endpoint(Role.P1),
-                config.endpoint(Role.P2));
-            session = PartySession.open(config, role, security);
-            SessionHandshake.check(session, spec, fractionBits, model == null ? null : model.modelId());
-            if (role.holdsShares())
+            int sessions = 0;
+            while (!stopping)
             {
-                gateway = new ClientGateway(config.clientPort(role), spec.input().size(), this::admit, !security.encrypt() ? null
-                    : ClientTls.server(role, security.identities().own(), security.identities().publicKeys()[role.id()]));
-                log.printf("%s: serving network %s to clients on TCP port %d (max batch %d, max wait %d ms, queue %d)%n", role,
-                    spec.name(), gateway.port(), config.service().maxBatch(), config.service().maxWaitMs(),
-                    config.service().queueCapacity());
+                if (!formSession())
+                {
+                    pause(config.messageTimeoutMs());
+                    continue;
+                }
+                sessions++;
+                if (role.holdsShares() && gateway == null)
+                {
+                    gateway = new ClientGateway(config.clientPort(role), spec.input().size(), this::admit, !security.encrypt() ? null
+                        : ClientTls.server(role, security.identities().own(), security.identities().publicKeys()[role.id()]));
+                    log.printf("%s: serving network %s to clients on TCP port %d over %s (max batch %d, max wait %d ms, queue %d)%n",
+                        role, spec.name(), gateway.port(), security.encrypt() ? "TLS 1.3" : "PLAINTEXT TCP", config.service().maxBatch(),
+                        config.service().maxWaitMs(), config.service().queueCapacity());
+                }
+                log.printf("%s: session %d formed, links %s; %s%n", role, sessions, session.encryptedLinks(),
+                    role.holdsShares() ? "serving" : "assisting the session for network " + spec.name());
+                serving = true;
+                ready.countDown();
+                try
+                {
+                    switch (role)
+                    {
+                        case P0 -> lead();
+                        case P1 -> follow();
+                        case P2 -> assist();
+                    }
+                    log.printf("%s: stopped; %s%n", role, metrics.summary());
+                    return;
+                }
+                catch (final RuntimeException ex)
+                {
+                    serving = false;
+                    final String why = "session " + sessions + " failed: " + ex.getMessage();
+                    failAll(why + "; retry shortly");
+                    log.printf("%s: %s; forming a new session in %d ms%n", role, why, config.messageTimeoutMs());
+                    closeSession();
+                    pause(config.messageTimeoutMs()); // every peer notices within a message timeout: none is still in the old session
+                }
             }
-            else
-            {
-                log.printf("%s: assisting the session for network %s%n", role, spec.name());
-            }
-            ready.countDown();
-            switch (role)
-            {
-                case P0 -> lead();
-                case P1 -> follow();
-                case P2 -> assist();
-            }
-            log.printf("%s: stopped; %s%n", role, metrics.summary());
-        }
-        catch (final RuntimeException ex)
-        {
-            failAll("session failed: " + ex.getMessage());
-            throw ex;
         }
         finally
         {
+            serving = false;
             ready.countDown();
             close();
             finished.countDown();
+        }
+    }
+
+    /**
+     * Opens a session and checks the peers' network and model; false (logged) if a peer is unreachable or vanished
+     * meanwhile. Waits for absent peers as long as it takes, reporting every connect timeout.
+     */
+    private boolean formSession()
+    {
+        log.printf("%s: waiting for the peers at %s, %s, %s%n", role, config.endpoint(Role.P0), config.endpoint(Role.P1),
+            config.endpoint(Role.P2));
+        try
+        {
+            session = PartySession.open(config, role, security, missing ->
+            {
+                if (stopping)
+                {
+                    throw new TransportException(role + " stopped while waiting for its peers");
+                }
+                log.printf("%s: still waiting: %s%n", role, missing);
+            });
+            SessionHandshake.check(session, spec, fractionBits, model == null ? null : model.modelId());
+            return true;
+        }
+        catch (final TransportException | SecurityException ex)
+        {
+            // a peer vanished mid-handshake, or (SecurityException) a stale handshake message from an earlier attempt
+            // or an impostor: both are refused, logged and retried
+            log.printf("%s: no session: %s%n", role, ex.getMessage());
+            closeSession();
+            return false;
+        }
+    }
+
+    private void pause(final long ms)
+    {
+        final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        while (!stopping && System.nanoTime() - end < 0)
+        {
+            LockSupport.parkNanos(10_000_000);
         }
     }
 
@@ -170,6 +235,13 @@ public final class InferenceServer implements AutoCloseable
         if (stopping)
         {
             r.connection().error(r.id(), Wire.Status.SHUTTING_DOWN, role + " is shutting down");
+            return;
+        }
+        if (!serving)
+        {
+            metrics.rejected();
+            r.connection().error(r.id(), Wire.Status.UNAVAILABLE, role + " has no session with its peers right now "
+                + "(one is being formed); retry shortly");
             return;
         }
         if (role == Role.P0)
@@ -252,6 +324,7 @@ public final class InferenceServer implements AutoCloseable
                     }
                     return expired;
                 });
+                computing = List.copyOf(batch);
                 announce(batch.size(), batch);
                 compute(batch);
             }
@@ -264,7 +337,7 @@ public final class InferenceServer implements AutoCloseable
     {
         if (System.nanoTime() - lastReport > REPORT_NS)
         {
-            log.printf("%s: %s%n", role, metrics.interval(session.bytesSent()));
+            log.printf("%s: %s; %s%n", role, metrics.interval(session.bytesSent()), ServiceMetrics.memory());
             lastReport = System.nanoTime();
         }
     }
@@ -337,6 +410,7 @@ public final class InferenceServer implements AutoCloseable
                 }
                 final List<ClientGateway.Incoming> batch = new ArrayList<>(n);
                 final long deadline = System.nanoTime() + waitNs;
+                computing = batch;
                 for (final long id : ids)
                 {
                     batch.add(awaitShare(id, deadline));
@@ -403,6 +477,7 @@ public final class InferenceServer implements AutoCloseable
                     fractionBits);
                 metrics.batch();
             }
+            reportEvery10s();
         }
     }
 
@@ -441,6 +516,7 @@ public final class InferenceServer implements AutoCloseable
             }
             final MemorySegment y = arena.allocate((long)n * k * 8, 64);
             SecureInference.forward(session.party(), spec, model.params(), x, y, n, fractionBits);
+            computing = List.of();
             metrics.batch();
             final long now = System.nanoTime();
             for (int i = 0; i < n; i++)
@@ -472,6 +548,15 @@ public final class InferenceServer implements AutoCloseable
 
     private void failAll(final String why)
     {
+        for (final ClientGateway.Incoming r : computing)
+        {
+            if (r.connection() != null)
+            {
+                metrics.failed();
+                r.connection().error(r.id(), Wire.Status.FAILED, why);
+            }
+        }
+        computing = List.of();
         for (final ClientGateway.Incoming r : queue)
         {
             r.connection().error(r.id(), Wire.Status.FAILED, why);
@@ -484,6 +569,15 @@ public final class InferenceServer implements AutoCloseable
         pending.clear();
     }
 
+    private void closeSession()
+    {
+        if (session != null)
+        {
+            session.close();
+            session = null;
+        }
+    }
+
     @Override
     public void close()
     {
@@ -491,10 +585,6 @@ public final class InferenceServer implements AutoCloseable
         {
             gateway.close();
         }
-        if (session != null)
-        {
-            session.close();
-            session = null;
-        }
+        closeSession();
     }
 }

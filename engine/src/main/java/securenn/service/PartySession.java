@@ -37,6 +37,17 @@ public final class PartySession implements AutoCloseable
      */
     public static PartySession open(final ClusterConfig config, final Role role, final SessionSecurity security)
     {
+        return open(config, role, security, null);
+    }
+
+    /**
+     * As {@link #open(ClusterConfig, Role, SessionSecurity)}, but patient: each time the connect timeout passes with a
+     * peer still missing, {@code stillWaiting} gets the transport's description of who is missing and the wait goes on
+     * (it may throw to give up). A service uses this so that a peer restarted at any time finds it waiting.
+     */
+    public static PartySession open(final ClusterConfig config, final Role role, final SessionSecurity security,
+        final java.util.function.Consumer<String> stillWaiting)
+    {
         final SessionKeys.Identities ids = security.identities();
         final boolean encrypt = security.encrypt();
         final EmbeddedDriver driver = EmbeddedDriver.start(config.transport());
@@ -45,7 +56,7 @@ public final class PartySession implements AutoCloseable
             final PartyTransport transport = PartyTransport.open(role.id(), driver);
             try
             {
-                transport.awaitConnected();
+                awaitConnected(transport, stillWaiting);
                 final Randomness randomness = SessionKeys.agree(role, transport, ids, encrypt);
                 return new PartySession(driver, transport, new Party(role, transport, randomness, Kernels.best()));
             }
@@ -59,6 +70,26 @@ public final class PartySession implements AutoCloseable
         {
             driver.close();
             throw ex;
+        }
+    }
+
+    private static void awaitConnected(final PartyTransport transport, final java.util.function.Consumer<String> stillWaiting)
+    {
+        while (true)
+        {
+            try
+            {
+                transport.awaitConnected();
+                return;
+            }
+            catch (final securenn.transport.TransportException ex)
+            {
+                if (stillWaiting == null)
+                {
+                    throw ex;
+                }
+                stillWaiting.accept(ex.getMessage());
+            }
         }
     }
 

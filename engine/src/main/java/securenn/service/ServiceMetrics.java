@@ -77,4 +77,49 @@ public final class ServiceMetrics
             failed.get(), rejected.get(), total.getTotalCount() == 0 ? 0.0 : total.getValueAtPercentile(50) / 1e3,
             total.getTotalCount() == 0 ? 0.0 : total.getValueAtPercentile(99) / 1e3);
     }
+
+    /**
+     * This process's memory: Java heap used and committed, direct memory (NIO buffers and off-heap memory segments,
+     * which reserve from the same pool), mapped files (Aeron's log buffers) and the resident set from the kernel.
+     */
+    public static String memory()
+    {
+        final java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long direct = 0;
+        long mapped = 0;
+        for (final java.lang.management.BufferPoolMXBean pool
+            : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class))
+        {
+            if (pool.getName().equals("direct"))
+            {
+                direct = pool.getMemoryUsed();
+            }
+            else if (pool.getName().equals("mapped"))
+            {
+                mapped = pool.getMemoryUsed();
+            }
+        }
+        return String.format("memory: heap %d/%d MB, direct %d MB, mapped %d MB, rss %d MB", heap.getUsed() >> 20,
+            heap.getCommitted() >> 20, direct >> 20, mapped >> 20, residentBytes() >> 20);
+    }
+
+    /** VmRSS from /proc/self/status (Linux), or −1 where unavailable. */
+    private static long residentBytes()
+    {
+        try
+        {
+            for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")))
+            {
+                if (line.startsWith("VmRSS:"))
+                {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        }
+        catch (final java.io.IOException | NumberFormatException ex)
+        {
+            // not Linux
+        }
+        return -1L << 20;
+    }
 }

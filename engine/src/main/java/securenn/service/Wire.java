@@ -28,7 +28,7 @@ public final class Wire
     /** Response status codes. */
     public enum Status
     {
-        OK, REJECTED, TIMEOUT, BAD_REQUEST, SHUTTING_DOWN, FAILED;
+        OK, REJECTED, TIMEOUT, BAD_REQUEST, SHUTTING_DOWN, FAILED, UNAVAILABLE;
 
         static Status of(final int code) throws IOException
         {

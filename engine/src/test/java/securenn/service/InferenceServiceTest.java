@@ -203,6 +203,7 @@ class InferenceServiceTest
         {
             final InferenceServer s = new InferenceServer(c, r, spec, r == Role.P0 ? one[0] : r == Role.P1 ? other[1] : null, F,
                 securenn.security.TestKeys.security(c, r, true), quiet);
+            servers.add(s); // stopped after the test: P2 would otherwise wait for new peers forever
             parties.add(threads.submit(() ->
             {
                 s.run();

@@ -11,6 +11,9 @@ import securenn.bench.protocols.PlaintextTwins;
 import securenn.bench.protocols.ProtocolBench;
 import securenn.bench.report.BenchRow;
 import securenn.bench.report.ComparisonReport;
+import securenn.bench.report.EncryptionReport;
+import securenn.bench.report.SoakReport;
+import securenn.bench.serve.SoakBench;
 import securenn.bench.report.InferenceReport;
 import securenn.bench.report.KernelReport;
 import securenn.bench.report.MachineInfo;
@@ -58,6 +61,12 @@ public final class BenchMain
           serve     the inference service as deployed: three `securenn serve` processes over UDP loopback and
                     a load-generating client, networks A and C at several request concurrencies.
                     Writes DIR/serve.{json,md} (about 4 minutes; --quick about 1).
+          encryption batch-128 inference of networks A and C with plaintext links, then with AES-256-GCM on
+                    every link chunk (as served sessions run): the cost of encryption.
+                    Writes DIR/encryption.{json,md} (about 3 minutes).
+          soak      the inference service (network A, encrypted) under sustained load for 10 minutes
+                    (--quick: 1) with clients connecting and disconnecting: failed valid requests, heap and
+                    off-heap memory of the servers over time. Writes DIR/soak.{json,md}. Not part of `all`.
           compare   from the JSON reports in DIR: our figures beside SecureML, MiniONN, Gazelle, DeepSecure,
                     Chameleon, ABY3 and SecureNN (Tables 6, 7, 8, training), projected to the paper's LAN
                     and WAN. Writes DIR/comparison.{json,md} and SVG charts (seconds).
@@ -119,6 +128,8 @@ public final class BenchMain
             case "inference" -> inference(out, quick, threading);
             case "training" -> training(out, quick, threading);
             case "serve" -> serve(out, quick);
+            case "encryption" -> encryption(out, quick, threading);
+            case "soak" -> soak(out, quick);
             case "compare" -> compare(out);
             case "all" ->
             {
@@ -129,6 +140,7 @@ public final class BenchMain
                 inference(out, quick, threading);
                 training(out, quick, threading);
                 serve(out, quick);
+                encryption(out, quick, threading);
                 compare(out);
                 System.out.printf("all suites done in %.1f minutes%n", (System.nanoTime() - t0) / 60e9);
             }
@@ -192,6 +204,25 @@ public final class BenchMain
         progress("serve");
         new ServeReport(MachineInfo.current(), new ServeBench(quick).run()).write(out);
         wrote(out, "serve");
+    }
+
+    private static void encryption(final Path out, final boolean quick, final String threading) throws Exception
+    {
+        progress("encryption");
+        final List<Map<String, Object>> plain = new ProtocolBench(quick, threading, "encryption", false).run();
+        final List<Map<String, Object>> encrypted = new ProtocolBench(quick, threading, "encryption", true).run();
+        final EncryptionReport report = new EncryptionReport(MachineInfo.current(), plain, encrypted);
+        report.rows().forEach(r -> System.out.printf("  %-10s %s: plaintext %.1f ms, encrypted %.1f ms, %+.1f%%%n",
+            r.get("protocol"), r.get("dims"), r.get("plaintextLinksMs"), r.get("encryptedLinksMs"), r.get("overheadPercent")));
+        report.write(out);
+        wrote(out, "encryption");
+    }
+
+    private static void soak(final Path out, final boolean quick) throws Exception
+    {
+        progress("soak");
+        new SoakReport(MachineInfo.current(), new SoakBench(quick).run()).write(out);
+        wrote(out, "soak");
     }
 
     private static void compare(final Path out) throws Exception

@@ -38,6 +38,13 @@ final class InferenceCases
         return cases;
     }
 
+    /** Batch-128 inference of A and C: run with plaintext and with encrypted links to price the encryption. */
+    static List<ProtocolCase> encryption()
+    {
+        return List.of(network("A", 128, PAPER[0][1] * 1000, PAPER[0][3], 10, 10),
+            network("C", 128, PAPER[2][1] * 1000, PAPER[2][3], 2, 5));
+    }
+
     /**
      * One secure SGD step at batch 128 of networks A, B and C. The whitepaper's per-iteration LAN times come from its
      * Tables 3 and 5: 15 epochs of 468 iterations took 1.03 h (A), 17.4 h (B) and 29.95 h (C).

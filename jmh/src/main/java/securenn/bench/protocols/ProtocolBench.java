@@ -31,12 +31,21 @@ public final class ProtocolBench
     private final String threading;
     private final Suite suite;
 
-    /** @param suite "protocols" (Table 8) or "inference" (Table 7) */
+    private final boolean encrypt;
+
+    /** @param suite "protocols" (Table 8) or "inference" (Table 7), "training", "encryption"; links in plaintext */
     public ProtocolBench(final boolean quick, final String threading, final String suite)
+    {
+        this(quick, threading, suite, false);
+    }
+
+    /** @param encrypt whether the links run AES-GCM, as in a served session (see {@link BenchLinkKeys}) */
+    public ProtocolBench(final boolean quick, final String threading, final String suite, final boolean encrypt)
     {
         this.quick = quick;
         this.threading = threading;
         this.suite = Suite.valueOf(suite.toUpperCase(java.util.Locale.ROOT));
+        this.encrypt = encrypt;
     }
 
     static TransportConfig config(final int basePort, final String threading)
@@ -53,7 +62,7 @@ public final class ProtocolBench
 
     public List<Map<String, Object>> run() throws Exception
     {
-        final int base = 40_600 + 100 * suite.ordinal();
+        final int base = 40_600 + 100 * suite.ordinal() + (encrypt ? 50 : 0);
         final List<Process> children = new ArrayList<>();
         final List<CompletableFuture<String>> outputs = new ArrayList<>();
         try
@@ -70,6 +79,7 @@ public final class ProtocolBench
                 Arena arena = Arena.ofConfined())
             {
                 transport.awaitConnected();
+                BenchLinkKeys.secureIf(encrypt, transport);
                 final Party party = new Party(Role.P0, transport, Randomness.fromSeed(Role.P0, SEED), Kernels.best());
                 mine = new ProtocolRunner(party, quick, suite.passes, arena).runAll(suite.cases());
             }
@@ -134,6 +144,6 @@ public final class ProtocolBench
     private Process child(final int party, final int base) throws IOException
     {
         return ChildJvm.start(ProtocolBenchPeer.class, Integer.toString(party), Integer.toString(base), Boolean.toString(quick),
-            threading, suite.name());
+            threading, suite.name(), Boolean.toString(encrypt));
     }
 }

@@ -51,29 +51,10 @@ public final class ServeBench
 
     private List<Map<String, Object>> network(final String name, final int[] levels, final int seconds) throws Exception
     {
-        final NetworkSpec spec = NetworkSpec.builtIn(name);
-        final Path dir = Files.createTempDirectory("securenn-serve-bench");
-        final List<Process> servers = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined())
+        try (ServedCluster served = ServedCluster.start(name, name.equals("A") ? 42_100 : 42_200, CONFIG))
         {
-            final Model model = name.equals("A") ? ModelFile.bundled() : Model.random(spec, 1);
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(7));
-            ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
-            ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
-            final Path config = dir.resolve("cluster.toml");
-            Files.writeString(config, config(name.equals("A") ? 42_100 : 42_200, dir.resolve("keys")));
-            for (final securenn.mpc.Role r : securenn.mpc.Role.values())
-            {
-                securenn.security.IdentityKeys.generate(dir.resolve("keys"), r, false);
-            }
-            final ClusterConfig cluster = ClusterConfig.load(config);
-            for (final String party : List.of("P0", "P1", "P2"))
-            {
-                final List<String> args = new ArrayList<>(List.of("serve", "--config", config.toString(), "--party", party));
-                args.addAll(party.equals("P2") ? List.of("--network", name) : List.of("--shares", dir.resolve(party + ".shares").toString()));
-                servers.add(ChildJvm.startLogged(Main.class, dir.resolve(party + ".log"), args.toArray(String[]::new)));
-            }
-            awaitServing(cluster, servers, dir);
+            final ClusterConfig cluster = served.cluster;
+            final NetworkSpec spec = served.spec;
             System.out.printf("serve %s: three servers up%n", name);
             final List<Map<String, Object>> rows = new ArrayList<>();
             try (InferenceClient client = new InferenceClient(cluster, spec.input().size(), FixedPoint.DEFAULT.fractionBits(), true))
@@ -92,24 +73,10 @@ public final class ServeBench
             }
             return rows;
         }
-        finally
-        {
-            for (final Process p : servers)
-            {
-                p.destroy();
-            }
-            for (final Process p : servers)
-            {
-                if (!p.waitFor(20, TimeUnit.SECONDS))
-                {
-                    p.destroyForcibly();
-                }
-            }
-        }
     }
 
     /** Keeps {@code concurrency} requests in flight for {@code seconds}; latency is client-measured, end to end. */
-    private static Map<String, Object> load(final InferenceClient client, final Mnist sample, final int concurrency,
+    static Map<String, Object> load(final InferenceClient client, final Mnist sample, final int concurrency,
         final int seconds) throws InterruptedException
     {
         final Semaphore window = new Semaphore(concurrency);
@@ -168,47 +135,14 @@ public final class ServeBench
         return row;
     }
 
-    private static void awaitServing(final ClusterConfig cluster, final List<Process> servers, final Path dir) throws Exception
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        for (final securenn.mpc.Role role : new securenn.mpc.Role[]{securenn.mpc.Role.P0, securenn.mpc.Role.P1})
-        {
-            while (true)
-            {
-                for (final Process p : servers)
-                {
-                    if (!p.isAlive())
-                    {
-                        throw new IllegalStateException("a server exited during start; logs in " + dir);
-                    }
-                }
-                try (Socket ignored = new Socket(cluster.endpoint(role).host(), cluster.clientPort(role)))
-                {
-                    break;
-                }
-                catch (final IOException notYet)
-                {
-                    if (System.nanoTime() > deadline)
-                    {
-                        throw new IllegalStateException(role + " did not start serving within 90 s; logs in " + dir);
-                    }
-                    Thread.sleep(200);
-                }
-            }
-        }
-    }
-
-    private static String config(final int base, final Path keys)
-    {
-        return ClusterConfig.loopbackToml(base, keys, """
-            [session]
-            mtu = 65504
-            message-timeout-ms = 30000
-            [service]
-            max-batch = 128
-            max-wait-ms = 5
-            queue-capacity = 8192
-            request-timeout-ms = 60000
-            """);
-    }
+    private static final String CONFIG = """
+        [session]
+        mtu = 65504
+        message-timeout-ms = 30000
+        [service]
+        max-batch = 128
+        max-wait-ms = 5
+        queue-capacity = 8192
+        request-timeout-ms = 60000
+        """;
 }
