@@ -23,8 +23,11 @@ final class SecureTraining implements TrainingEngine
     private final NetworkSpec spec;
     private final int f;
 
-    SecureTraining(final ModelFile.SharedModel[] model, final long sessionSeed)
+    private final securenn.nn.OutputLoss loss;
+
+    SecureTraining(final ModelFile.SharedModel[] model, final long sessionSeed, final securenn.nn.OutputLoss loss)
     {
+        this.loss = loss;
         this.session = LocalSession.ipc(sessionSeed);
         this.model = model;
         this.spec = model[0].spec();
@@ -43,15 +46,15 @@ final class SecureTraining implements TrainingEngine
             final MemorySegment[] y = {arena.allocate(ys * 8), arena.allocate(ys * 8)};
             Shares.split(images, x[0], x[1], xs, owner);
             Shares.split(labels, y[0], y[1], ys, owner);
-            final List<Long> loss = session.run(p ->
+            final List<Long> errors = session.run(p ->
             {
                 final int id = p.role().id();
                 final boolean h = p.role().holdsShares();
                 return RingTrainer.step(SecureRingBackend.forTraining(p), spec,
                     h ? model[id].params() : new MemorySegment[spec.parameterCount()], h ? x[id] : null, h ? y[id] : null,
-                    n, f, shift);
+                    n, f, shift, loss);
             });
-            return loss.get(0) + loss.get(1);
+            return errors.get(0) + errors.get(1);
         }
     }
 

@@ -8,6 +8,7 @@ import securenn.mpc.FixedPoint;
 import securenn.nn.Model;
 import securenn.nn.ModelFile;
 import securenn.nn.NetworkSpec;
+import securenn.nn.OutputLoss;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -55,6 +56,11 @@ final class TrainCommand implements Callable<Integer>
     @Option(names = "--rate-shift", defaultValue = "7", description = "Learning rate 2^-s (the paper: 7 for A) (default: ${DEFAULT-VALUE}).")
     int rateShift;
 
+    @Option(names = "--loss", defaultValue = "asm", description = "Output error: asm (the paper's δ = ASM(u) − Y, by "
+        + "secure Division) or squared (δ = u − Y, the gradient of squared error on the logits; local, no Division) "
+        + "(default: ${DEFAULT-VALUE}).")
+    String loss;
+
     @Option(names = "--rate-halving", defaultValue = "0", paramLabel = "E",
         description = "Halve the learning rate every E epochs (0: constant rate) (default: ${DEFAULT-VALUE}).")
     int rateHalving;
@@ -101,6 +107,7 @@ final class TrainCommand implements Callable<Integer>
         final NetworkSpec spec = NetworkSpec.builtIn(network);
         final FixedPoint fp = FixedPoint.DEFAULT;
         final int shift = rateShift + 31 - Integer.numberOfLeadingZeros(batch); // rate / batch, batch rounded down to 2^k
+        final OutputLoss outputLoss = OutputLoss.parse(loss);
         final int perEpoch = (limit > 0 ? Math.min(limit, train.count()) : train.count()) / batch;
         if (perEpoch == 0)
         {
@@ -121,12 +128,14 @@ final class TrainCommand implements Callable<Integer>
                 throw new IllegalArgumentException("the checkpoint in " + resume + " is of network " + start[0].spec().name()
                     + ", not of --network " + network);
             }
-            System.out.printf("%s training of network %s: %d images per epoch in batches of %d, learning rate 2^-%d%s, seed %d%s%n",
-                engine == Engine.secure ? "secure" : "fixed-point twin", spec.name(), perEpoch * batch, batch, rateShift,
+            System.out.printf("%s training of network %s (%s output error): %d images per epoch in batches of %d, learning rate 2^-%d%s, seed %d%s%n",
+                engine == Engine.secure ? "secure" : "fixed-point twin", spec.name(),
+                outputLoss == OutputLoss.ASM ? "ASM" : "squared-error", perEpoch * batch, batch, rateShift,
                 rateHalving == 0 ? "" : " halved every " + rateHalving + " epochs", seed, resume == null ? "" : ", resumed from " + resume);
             final long t0 = System.nanoTime();
-            try (TrainingEngine trainer = engine == Engine.secure ? new SecureTraining(start, seed) : new TwinTraining(start, seed);
-                TrainingEngine twin = verifyTwin > 0 ? new TwinTraining(start, seed) : null)
+            try (TrainingEngine trainer = engine == Engine.secure ? new SecureTraining(start, seed, outputLoss)
+                : new TwinTraining(start, seed, outputLoss);
+                TrainingEngine twin = verifyTwin > 0 ? new TwinTraining(start, seed, outputLoss) : null)
             {
                 run(trainer, twin, spec, train, test, perEpoch, fp, shift);
             }

@@ -33,8 +33,11 @@ final class TwinTraining implements TrainingEngine
     private final PlainRingBackend backend;
     private final PlainRingBackend inference = new PlainRingBackend(Kernels.best());
 
-    TwinTraining(final ModelFile.SharedModel[] start, final long sessionSeed)
+    private final securenn.nn.OutputLoss loss;
+
+    TwinTraining(final ModelFile.SharedModel[] start, final long sessionSeed, final securenn.nn.OutputLoss loss)
     {
+        this.loss = loss;
         this.spec = start[0].spec();
         this.modelId = start[0].modelId();
         this.f = start[0].fractionBits();
@@ -54,7 +57,7 @@ final class TwinTraining implements TrainingEngine
         {
             owner.nextLong();
         }
-        return RingTrainer.step(backend, spec, params, images, labels, n, f, shift);
+        return RingTrainer.step(backend, spec, params, images, labels, n, f, shift, loss);
     }
 
     @Override

@@ -99,10 +99,11 @@ public final class Idx
                 throw new IOException(name + ": negative dimension " + dims[i]);
             }
             total *= dims[i];
-        }
-        if (total > Integer.MAX_VALUE - 16)
-        {
-            throw new IOException(name + ": " + total + " elements is too large");
+            if (total > Integer.MAX_VALUE - 16) // checked per dimension: the product of several could overflow a long
+            {
+                throw new IOException(name + ": dimensions " + java.util.Arrays.toString(java.util.Arrays.copyOf(dims, i + 1))
+                    + " make more elements than an IDX array here can hold");
+            }
         }
         final byte[] data = new byte[(int)total];
         int read = 0;

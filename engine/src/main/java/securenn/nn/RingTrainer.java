@@ -18,7 +18,7 @@ import java.lang.foreign.MemorySegment;
  *   output:    ASM(u) = ReLU(u) / (Σ_row ReLU(u) + 1 ulp)   (Division to f bits; the sum is local; the ulp
  *              keeps 0/0 at 0 — without it a row whose logits are all ≤ 0 divides 0 by 0, gets ASM ≈ 1 for every
  *              class, and its gradient pushes all logits further down: training stalls)
- *   error:     δ = ASM(u) − Y                        (Y one-hot in fixed point)
+ *   error:     δ = ASM(u) − Y                        (Y one-hot in fixed point; or δ = u − Y, {@link OutputLoss})
  *   backward:  fc:   dW = a_inᵀ·δ, db = Σ_rows δ, δ_in = δ·Wᵀ (truncate f)
  *              conv: δ channel-major; dW = δ·colsᵀ, db = Σ δ per channel, δ_in = col2im(Wᵀ·δ) (truncate f)
  *              maxpool: δ_in = one-hot(argmax) ⊙ δ, scattered back to the windows (MaxPool derivative)
@@ -44,6 +44,15 @@ public final class RingTrainer
      */
     public static long step(final RingBackend b, final NetworkSpec spec, final MemorySegment[] params,
         final MemorySegment input, final MemorySegment labels, final int n, final int f, final int shift)
+    {
+        return step(b, spec, params, input, labels, n, f, shift, OutputLoss.ASM);
+    }
+
+    /** As {@link #step(RingBackend, NetworkSpec, MemorySegment[], MemorySegment, MemorySegment, int, int, int)} with
+     * the output error of {@code loss} (the paper's ASM, or squared error on the logits). */
+    public static long step(final RingBackend b, final NetworkSpec spec, final MemorySegment[] params,
+        final MemorySegment input, final MemorySegment labels, final int n, final int f, final int shift,
+        final OutputLoss loss)
     {
         for (final NetworkSpec.Layer l : spec.layers())
         {
@@ -90,7 +99,8 @@ public final class RingTrainer
                 }
                 x = y;
             }
-            MemorySegment delta = outputError(b, arena, x, labels, n, spec.output().size(), f);
+            MemorySegment delta = loss == OutputLoss.ASM ? outputError(b, arena, x, labels, n, spec.output().size(), f)
+                : logitError(b, arena, x, labels, (long)n * spec.output().size());
             final long squaredError = squaredError(b, arena, delta, (long)n * spec.output().size());
             for (int l = layers - 1; l >= 0; l--)
             {
@@ -273,6 +283,19 @@ public final class RingTrainer
             b.kernels().ring().sub(asm, labels, asm, size);
         }
         return asm;
+    }
+
+    /** δ = u − Y, local. */
+    private static MemorySegment logitError(final RingBackend b, final Arena arena, final MemorySegment logits,
+        final MemorySegment labels, final long size)
+    {
+        if (!b.holdsData())
+        {
+            return null;
+        }
+        final MemorySegment delta = longs(arena, size);
+        b.kernels().ring().sub(logits, labels, delta, size);
+        return delta;
     }
 
     /** W −= a_inᵀ·δ / 2^(f + s), b −= Σ_rows δ / 2^s. */

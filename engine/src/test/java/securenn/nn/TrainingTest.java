@@ -69,9 +69,9 @@ class TrainingTest
         }
     }
 
-    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"A", "small-cnn", "B"})
-    void secureTrainingShouldEqualTheFixedPointTwinBitForBit(final String network) throws Exception
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}, {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"A, ASM", "small-cnn, ASM", "B, ASM", "A, SQUARED", "small-cnn, SQUARED"})
+    void secureTrainingShouldEqualTheFixedPointTwinBitForBit(final String network, final OutputLoss loss) throws Exception
     {
         final Mnist sample = Mnist.sample();
         final NetworkSpec spec = network(network);
@@ -89,7 +89,7 @@ class TrainingTest
             {
                 final MemorySegment x = images(sample, step * batch, batch, arena);
                 final MemorySegment y = labels(sample, step * batch, batch, arena);
-                RingTrainer.step(replaying, spec, twin, x, y, batch, F, 8);
+                RingTrainer.step(replaying, spec, twin, x, y, batch, F, 8, loss);
                 final MemorySegment[] xs = split(x, (long)batch * spec.input().size(), arena, client);
                 final MemorySegment[] ys = split(y, (long)batch * spec.output().size(), arena, client);
                 fresh.run(p ->
@@ -97,7 +97,7 @@ class TrainingTest
                     final int id = p.role().id();
                     final boolean h = p.role().holdsShares();
                     RingTrainer.step(SecureRingBackend.forTraining(p), spec, h ? shares[id].params() : new MemorySegment[spec.parameterCount()],
-                        h ? xs[id] : null, h ? ys[id] : null, batch, F, 8);
+                        h ? xs[id] : null, h ? ys[id] : null, batch, F, 8, loss);
                     return null;
                 });
                 for (int t = 0; t < twin.length; t++)
@@ -105,7 +105,7 @@ class TrainingTest
                     for (long i = 0; i < twin[t].byteSize() / 8; i++)
                     {
                         final long secure = shares[0].params()[t].getAtIndex(Ring.LONG, i) + shares[1].params()[t].getAtIndex(Ring.LONG, i);
-                        assertThat(secure).as("seed %d, %s after step %d: parameter tensor %d element %d", seed, network,
+                        assertThat(secure).as("seed %d, %s (%s) after step %d: parameter tensor %d element %d", seed, network, loss,
                             step + 1, t, i).isEqualTo(twin[t].getAtIndex(Ring.LONG, i));
                     }
                 }

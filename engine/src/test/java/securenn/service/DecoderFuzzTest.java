@@ -44,6 +44,8 @@ class DecoderFuzzTest
     private static final byte[] IDX;
     private static final byte[] REQUEST;
     private static final byte[] RESPONSE;
+    private static final byte[] PRIVATE_KEY;
+    private static final byte[] PUBLIC_KEY;
 
     static
     {
@@ -66,6 +68,9 @@ class DecoderFuzzTest
             Wire.writeOk(new DataOutputStream(res), 42, new long[]{4, 5});
             Wire.writeError(new DataOutputStream(res), 43, Wire.Status.TIMEOUT, "late");
             RESPONSE = res.toByteArray();
+            securenn.security.IdentityKeys.generate(dir.resolve("keys"), Role.P1, false);
+            PRIVATE_KEY = Files.readAllBytes(securenn.security.IdentityKeys.privateFile(dir.resolve("keys"), Role.P1));
+            PUBLIC_KEY = Files.readAllBytes(securenn.security.IdentityKeys.publicFile(dir.resolve("keys"), Role.P1));
         }
         catch (final IOException ex)
         {
@@ -181,5 +186,23 @@ class DecoderFuzzTest
         survives("ModelFile.readShares", mutate(SHARES, seed), b -> viaFile(b, ModelFile::readShares));
         survives("InputShares.read", mutate(TENSOR, seed), b -> viaFile(b, InputShares::read));
         survives("Idx.read", mutate(IDX, seed), b -> viaFile(b, (f, a) -> Idx.read(f)));
+    }
+
+    /** Found by the property above: three dimensions whose product overflowed a long before the size check. */
+    @net.jqwik.api.Example
+    void idxDimensionsWhoseProductOverflowsShouldFailCleanly()
+    {
+        final byte[] found = {0, 0, 8, 3, 0, 10, 0, 3, 0, 16, 0, 2, 38, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> viaFile(found, (f, a) -> Idx.read(f)))
+            .isInstanceOf(IOException.class).hasMessageContaining("more elements than");
+    }
+
+    @Property(tries = 150)
+    void identityKeyFilesShouldReadOrFailCleanly(@ForAll final long seed)
+    {
+        survives("IdentityKeys.readPrivate", mutate(PRIVATE_KEY, seed),
+            b -> viaFile(b, (f, a) -> securenn.security.IdentityKeys.readPrivate(f)));
+        survives("IdentityKeys.readPublic", mutate(PUBLIC_KEY, seed),
+            b -> viaFile(b, (f, a) -> securenn.security.IdentityKeys.readPublic(f)));
     }
 }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 public final class AccuracyRuns
 {
     private static final Pattern HEADER = Pattern.compile(
-        "^(secure|fixed-point twin) training of network (\\w+): (\\d+) images per epoch in batches of (\\d+), (learning rate .*)$");
+        "^(secure|fixed-point twin) training of network (\\w+)(?: \\((ASM|squared-error) output error\\))?: (\\d+) images per epoch in batches of (\\d+), (learning rate .*)$");
     private static final Pattern EPOCH = Pattern.compile("^epoch (\\d+): (?:secure|twin) test accuracy ([0-9.]+)% on (\\d+) images");
     private static final Pattern VERIFIED = Pattern.compile("^twin check passed: .* after each of (\\d+) iterations");
     private static final Pattern DONE = Pattern.compile("^trained (\\d+) epochs in ([0-9.]+) minutes");
@@ -59,9 +59,10 @@ public final class AccuracyRuns
             {
                 run.put("engine", m.group(1).equals("secure") ? "secure" : "twin");
                 run.put("network", m.group(2));
-                run.put("imagesPerEpoch", Integer.parseInt(m.group(3)));
-                run.put("batch", Integer.parseInt(m.group(4)));
-                run.put("settings", m.group(5));
+                run.put("loss", m.group(3) == null ? "ASM" : m.group(3));
+                run.put("imagesPerEpoch", Integer.parseInt(m.group(4)));
+                run.put("batch", Integer.parseInt(m.group(5)));
+                run.put("settings", m.group(6));
                 continue;
             }
             m = EPOCH.matcher(line);
@@ -97,14 +98,14 @@ public final class AccuracyRuns
             return;
         }
         md.append("\n## Accuracy runs (`securenn train`, full MNIST; logs in `perf-reports/accuracy/`)\n\n")
-            .append("| log | engine | network | batch | settings | epochs | test accuracy per epoch (%) | final | twin-checked iterations | minutes |\n")
-            .append("|---|---|---|---|---|---|---|---|---|---|\n");
+            .append("| log | engine | network | output error | batch | settings | epochs | test accuracy per epoch (%) | final | twin-checked iterations | minutes |\n")
+            .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (final Map<String, Object> r : runs)
         {
             @SuppressWarnings("unchecked")
             final List<Double> acc = (List<Double>)r.get("accuracyPercent");
             md.append("| ").append(r.get("log")).append(" | ").append(r.get("engine")).append(" | ").append(r.get("network"))
-                .append(" | ").append(r.get("batch")).append(" | ").append(r.get("settings")).append(" | ").append(r.get("epochs"))
+                .append(" | ").append(r.get("loss")).append(" | ").append(r.get("batch")).append(" | ").append(r.get("settings")).append(" | ").append(r.get("epochs"))
                 .append(" | ").append(String.join(" ", acc.stream().map(a -> String.format("%.1f", a)).toList())).append(" | ")
                 .append(String.format("%.2f%%", Targets.num(r, "finalPercent"))).append(" | ")
                 .append(r.getOrDefault("twinVerifiedIterations", "—")).append(" | ")

@@ -66,13 +66,6 @@ public final class EncryptionReport
                 targets.add("encryption overhead ≤ 15% on network C, batch-128 inference", String.format("%+.1f%%", o), o <= 15);
             }
         }
-        targets.appendMarkdown(md);
-        final Map<String, Object> json = new LinkedHashMap<>();
-        json.put("report", "encryption");
-        json.put("machine", machine.toMap());
-        json.put("results", rows);
-        json.put("targets", targets.asList());
-        Files.writeString(dir.resolve("encryption.json"), Json.write(json));
-        Files.writeString(dir.resolve("encryption.md"), md.toString());
+        targets.write(dir, "encryption", machine, rows, md, Map.of());
     }
 }

@@ -3,7 +3,6 @@ package securenn.bench.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,14 +57,7 @@ public final class InferenceReport
             limit(r, "Network C", "batch 1", 40, ms);
             limit(r, "Network C", "batch 128", 2000, ms);
         }
-        targets.appendMarkdown(md);
-        final Map<String, Object> json = new LinkedHashMap<>();
-        json.put("report", "inference");
-        json.put("machine", machine.toMap());
-        json.put("results", rows);
-        json.put("targets", targets.asList());
-        Files.writeString(dir.resolve("inference.json"), Json.write(json));
-        Files.writeString(dir.resolve("inference.md"), md.toString());
+        targets.write(dir, "inference", machine, rows, md, Map.of());
     }
 
     private void limit(final Map<String, Object> r, final String network, final String dims, final double maxMs, final double ms)

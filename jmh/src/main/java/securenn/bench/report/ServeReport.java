@@ -57,13 +57,6 @@ public final class ServeReport
         targets.add("network A ≥ 2,000 predictions/s with p99 ≤ 150 ms", KernelReport.fmt(a) + "/s (best level with p99 ≤ 150 ms)",
             a >= 2000);
         targets.add("network C ≥ 80 predictions/s", KernelReport.fmt(bestC) + "/s", bestC >= 80);
-        targets.appendMarkdown(md);
-        final Map<String, Object> json = new LinkedHashMap<>();
-        json.put("report", "serve");
-        json.put("machine", machine.toMap());
-        json.put("results", rows);
-        json.put("targets", targets.asList());
-        Files.writeString(dir.resolve("serve.json"), Json.write(json));
-        Files.writeString(dir.resolve("serve.md"), md.toString());
+        targets.write(dir, "serve", machine, rows, md, Map.of());
     }
 }

@@ -3,14 +3,13 @@ package securenn.bench.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Writes {@code soak.json} and {@code soak.md}: failed requests and the servers' memory over a long run of the
- * service. Memory is judged bounded if, from the middle third of the run to the last third, no server's heap floor
- * (minimum heap used) or resident-set peak grew by more than 10% and 64 MB.
+ * service. Memory is judged bounded if, from the middle third of the run to the last third, no server's live heap
+ * (measured after a full collection, once a minute) or resident-set peak grew by more than 10% and 64 MB.
  */
 public final class SoakReport
 {
@@ -33,8 +32,9 @@ public final class SoakReport
             .append("`bin/bench soak`; do not edit. Three `securenn serve` processes (network A, encrypted links, TLS) and ")
             .append(summary.get("clients")).append(" client threads in a fourth process, each connecting, sending 20–400 ")
             .append("requests (≤ 32 in flight), disconnecting and starting over, for ").append(summary.get("seconds"))
-            .append(" s. Memory is what each server reports of itself every 10 s: Java heap used, Aeron's mapped log ")
-            .append("buffers, resident set (which includes the off-heap shares and kernels' memory segments).\n\n")
+            .append(" s. Memory is what each server reports of itself every 10 s: Java heap used (a saw-tooth), resident ")
+            .append("set (which includes the off-heap shares, the kernels' memory segments and Aeron's mapped buffers); and once ")
+            .append("a minute the live heap after a full collection (`jcmd PID GC.run`, `GC.heap_info`).\n\n")
             .append(machine.toMarkdown())
             .append("\n| answered | failed | disagree with plaintext | client connections |\n|---|---|---|---|\n| ")
             .append(summary.get("answered")).append(" | ").append(summary.get("failed")).append(" | ")
@@ -46,37 +46,30 @@ public final class SoakReport
             md.append("\nFirst failures:\n\n");
             failures.forEach(f -> md.append("- `").append(f).append("`\n"));
         }
-        md.append("\n| s | answered | per s | failed | P0 heap MB | P0 RSS MB | P1 heap MB | P1 RSS MB | P2 heap MB | P2 RSS MB |\n")
-            .append("|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("\n| s | answered | per s | failed | P0 heap / live / RSS MB | P1 heap / live / RSS MB | P2 heap / live / RSS MB |\n")
+            .append("|---|---|---|---|---|---|---|\n");
         for (final Map<String, Object> s : samples)
         {
             md.append("| ").append(s.get("seconds")).append(" | ").append(s.get("answered")).append(" | ")
                 .append(KernelReport.fmt(Targets.num(s, "perSecond"))).append(" | ").append(s.get("failed"));
             for (final String p : List.of("P0", "P1", "P2"))
             {
-                md.append(" | ").append(s.getOrDefault(p + "HeapMb", "–")).append(" | ").append(s.getOrDefault(p + "RssMb", "–"));
+                md.append(" | ").append(s.getOrDefault(p + "HeapMb", "–")).append(" / ").append(s.getOrDefault(p + "LiveHeapMb", "–"))
+                    .append(" / ").append(s.getOrDefault(p + "RssMb", "–"));
             }
             md.append(" |\n");
         }
         final long failed = ((Number)summary.get("failed")).longValue();
         targets.add("zero failed valid requests", failed + " failed of " + summary.get("answered") + " answered", failed == 0);
         final String growth = growth();
-        targets.add("bounded heap and off-heap memory (no server's heap floor or RSS peak grows > 10% and > 64 MB from the middle to the last third)",
+        targets.add("bounded heap and off-heap memory (no server's live heap or RSS peak grows > 10% and > 64 MB from the middle to the last third)",
             growth.isEmpty() ? "bounded" : growth, growth.isEmpty() && samples.size() >= 3);
-        targets.appendMarkdown(md);
-        final Map<String, Object> json = new LinkedHashMap<>();
-        json.put("report", "soak");
-        json.put("machine", machine.toMap());
-        json.put("summary", summary);
-        json.put("results", samples);
-        json.put("targets", targets.asList());
-        Files.writeString(dir.resolve("soak.json"), Json.write(json));
-        Files.writeString(dir.resolve("soak.md"), md.toString());
+        targets.write(dir, "soak", machine, samples, md, Map.of("summary", summary));
     }
 
     /**
      * "" if bounded; otherwise which series grew and by how much. Compares the middle third of the run with the last
-     * third: heap by its minimum (the sawtooth's floor, i.e. what stays live), RSS by its maximum.
+     * third by their peaks: live heap (after a full collection) and RSS.
      */
     private String growth()
     {
@@ -90,14 +83,13 @@ public final class SoakReport
         final StringBuilder out = new StringBuilder();
         for (final String p : List.of("P0", "P1", "P2"))
         {
-            for (final String series : List.of("HeapMb", "RssMb"))
+            for (final String series : List.of("LiveHeapMb", "RssMb"))
             {
-                final boolean floor = series.equals("HeapMb");
-                final double a = extreme(middle, p + series, floor);
-                final double b = extreme(last, p + series, floor);
+                final double a = peak(middle, p + series);
+                final double b = peak(last, p + series);
                 if (!Double.isNaN(a) && !Double.isNaN(b) && b > a * 1.1 && b - a > 64)
                 {
-                    out.append(p).append(' ').append(floor ? "heap floor " : "RSS peak ").append((long)a).append(" → ")
+                    out.append(p).append(series.equals("RssMb") ? " RSS peak " : " live heap peak ").append((long)a).append(" → ")
                         .append((long)b).append(" MB; ");
                 }
             }
@@ -105,15 +97,14 @@ public final class SoakReport
         return out.toString();
     }
 
-    private static double extreme(final List<Map<String, Object>> window, final String key, final boolean min)
+    private static double peak(final List<Map<String, Object>> window, final String key)
     {
         double v = Double.NaN;
         for (final Map<String, Object> s : window)
         {
             if (s.containsKey(key))
             {
-                final double x = Targets.num(s, key);
-                v = Double.isNaN(v) ? x : min ? Math.min(v, x) : Math.max(v, x);
+                v = Double.isNaN(v) ? Targets.num(s, key) : Math.max(v, Targets.num(s, key));
             }
         }
         return v;

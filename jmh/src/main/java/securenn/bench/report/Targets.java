@@ -34,6 +34,24 @@ public final class Targets
         }
     }
 
+    /**
+     * Finishes a report: appends these targets to {@code md} and writes {@code NAME.md} and {@code NAME.json} (report
+     * name, machine, {@code extra} fields, results, targets) into {@code dir}.
+     */
+    public void write(final java.nio.file.Path dir, final String name, final MachineInfo machine, final Object results,
+        final StringBuilder md, final Map<String, Object> extra) throws java.io.IOException
+    {
+        appendMarkdown(md);
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("report", name);
+        json.put("machine", machine.toMap());
+        json.putAll(extra);
+        json.put("results", results);
+        json.put("targets", asList());
+        java.nio.file.Files.writeString(dir.resolve(name + ".json"), Json.write(json));
+        java.nio.file.Files.writeString(dir.resolve(name + ".md"), md.toString());
+    }
+
     /** A numeric field of a result row. */
     public static double num(final Map<String, Object> row, final String key)
     {

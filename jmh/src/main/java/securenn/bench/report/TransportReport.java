@@ -38,15 +38,7 @@ public final class TransportReport
         bulkTable(md);
         latencyTable(md, "round", "Three-party round (each party sends to both others, then receives from both), p50 / p99 µs");
         evaluateTargets();
-        targets.appendMarkdown(md);
-        final Map<String, Object> json = new LinkedHashMap<>();
-        json.put("report", "transport");
-        json.put("machine", machine.toMap());
-        json.put("transports", new LinkedHashMap<>(descriptions));
-        json.put("results", rows);
-        json.put("targets", targets.asList());
-        Files.writeString(dir.resolve("transport.json"), Json.write(json));
-        Files.writeString(dir.resolve("transport.md"), md.toString());
+        targets.write(dir, "transport", machine, rows, md, Map.of("transports", new LinkedHashMap<>(descriptions)));
     }
 
     private void latencyTable(final StringBuilder md, final String scenario, final String title)

@@ -77,6 +77,12 @@ final class ServedCluster implements AutoCloseable
         }
     }
 
+    /** The server process of {@code party} (P0, P1, P2). */
+    Process process(final String party)
+    {
+        return servers.get(Integer.parseInt(party.substring(1)));
+    }
+
     Path log(final String party)
     {
         return dir.resolve(party + ".log");

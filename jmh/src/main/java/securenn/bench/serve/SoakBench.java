@@ -6,6 +6,7 @@ import securenn.nn.FloatNetwork;
 import securenn.service.InferenceClient;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,9 @@ import java.util.regex.Pattern;
  * (1 with --quick). Four client threads each connect, send a random number of requests (20–400, up to 32 in flight),
  * wait for every answer, disconnect, and start over — so clients come and go all the time. Every failed request is
  * counted (there is no valid reason for one); every 10 s the servers' own memory lines (heap, mapped Aeron buffers,
- * resident set) are sampled from their logs.
+ * resident set) are sampled from their logs, and every minute each server's live heap is measured after a full
+ * collection ({@code jcmd PID GC.run}, then {@code GC.heap_info}) — the number that shows a leak, unlike the used
+ * heap, which is a saw-tooth.
  */
 public final class SoakBench
 {
@@ -132,10 +135,22 @@ public final class SoakBench
                         s.put(party + "RssMb", Long.parseLong(m.group(5)));
                     }
                 }
+                if (Math.round(at) % 60 < 10)
+                {
+                    for (final String party : List.of("P0", "P1", "P2"))
+                    {
+                        final long live = liveHeapMb(served.process(party));
+                        if (live >= 0)
+                        {
+                            s.put(party + "LiveHeapMb", live);
+                        }
+                    }
+                }
                 samples.add(s);
-                System.out.printf("soak %4.0f s: %d answered (%.0f/s), %d failed, %d client connections; RSS P0 %s P1 %s P2 %s MB, heap P0 %s MB%n",
+                System.out.printf("soak %4.0f s: %d answered (%.0f/s), %d failed, %d client connections; RSS P0 %s P1 %s P2 %s MB, heap P0 %s MB%s%n",
                     at, ok.get(), s.get("perSecond"), failed.get(), connections.get(), s.get("P0RssMb"), s.get("P1RssMb"),
-                    s.get("P2RssMb"), s.get("P0HeapMb"));
+                    s.get("P2RssMb"), s.get("P0HeapMb"), s.containsKey("P0LiveHeapMb") ? String.format("; live heap after full GC "
+                        + "P0 %s P1 %s P2 %s MB", s.get("P0LiveHeapMb"), s.get("P1LiveHeapMb"), s.get("P2LiveHeapMb")) : "");
             }
             for (final Thread t : clients)
             {
@@ -155,6 +170,39 @@ public final class SoakBench
             rows.addAll(samples);
             return rows;
         }
+    }
+
+    private static final Pattern GENERATION_USED = Pattern.compile("^\\s*\\S+\\s+total \\d+K, used (\\d+)K", Pattern.MULTILINE);
+
+    /** Heap in use right after a full collection of the server's JVM, or −1 if jcmd is unavailable. */
+    private static long liveHeapMb(final Process server)
+    {
+        try
+        {
+            final String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            run(jcmd, Long.toString(server.pid()), "GC.run");
+            final Matcher m = GENERATION_USED.matcher(run(jcmd, Long.toString(server.pid()), "GC.heap_info"));
+            long kb = 0;
+            boolean any = false;
+            while (m.find())
+            {
+                kb += Long.parseLong(m.group(1));
+                any = true;
+            }
+            return any ? kb >> 10 : -1;
+        }
+        catch (final java.io.IOException | InterruptedException ex)
+        {
+            return -1;
+        }
+    }
+
+    private static String run(final String... command) throws java.io.IOException, InterruptedException
+    {
+        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return out;
     }
 
     private static Matcher lastMemoryLine(final ServedCluster served, final String party)

@@ -126,7 +126,38 @@ class ReportGeneratorTest
         final StringBuilder md = new StringBuilder();
         final Targets targets = new Targets();
         AccuracyRuns.appendMarkdown(runs, md, targets);
-        assertThat(md.toString()).contains("| accuracy/A-secure.log | secure | A | 128 |").contains("82.5 94.7 | 94.74%");
+        assertThat(md.toString()).contains("| accuracy/A-secure.log | secure | A | ASM | 128 |").contains("82.5 94.7 | 94.74%");
         assertThat(targets.asList()).as("two epochs are not the 15 the target is about").isEmpty();
+    }
+
+    @Test
+    void encryptionReportShouldPairTheRunsAndJudgeNetworkCsOverhead() throws Exception
+    {
+        final List<Map<String, Object>> plain = List.of(row("Network A", "batch 128", 70.0, 21, 21_000_000, Double.NaN),
+            row("Network C", "batch 128", 5000.0, 67, 1_200_000_000, Double.NaN));
+        final List<Map<String, Object>> encrypted = List.of(row("Network A", "batch 128", 77.0, 21, 21_000_000, Double.NaN),
+            row("Network C", "batch 128", 6000.0, 67, 1_200_000_000, Double.NaN));
+        new EncryptionReport(MachineInfo.current(), plain, encrypted).write(dir);
+        final String md = Files.readString(dir.resolve("encryption.md"));
+        assertThat(md).contains("| Network A | batch 128 | 70.0 | 77.0 | +10.0% |")
+            .contains("| encryption overhead ≤ 15% on network C, batch-128 inference | +20.0% | **no** |");
+    }
+
+    @Test
+    void soakReportShouldCountFailuresAndSeeMemoryGrowth() throws Exception
+    {
+        final Map<String, Object> summary = new LinkedHashMap<>(Map.of("summary", true, "seconds", 60, "clients", 4,
+            "answered", 1000, "failed", 0, "disagreeWithPlaintext", 3, "connections", 12, "failures", List.of()));
+        final List<Map<String, Object>> rows = new java.util.ArrayList<>(List.of(summary));
+        for (int t = 1; t <= 9; t++)
+        {
+            rows.add(new LinkedHashMap<>(Map.of("seconds", 10 * t, "answered", 100 * t, "perSecond", 10.0, "failed", 0,
+                "P0HeapMb", 200 + (t % 2) * 300, "P0LiveHeapMb", 150, "P0RssMb", 1000, "P1RssMb", t < 7 ? 1000 : 1000 + 100 * t)));
+        }
+        new SoakReport(MachineInfo.current(), rows).write(dir);
+        final String md = Files.readString(dir.resolve("soak.md"));
+        assertThat(md).contains("| zero failed valid requests | 0 failed of 1000 answered | yes |")
+            .contains("P1 RSS peak 1000 → 1900 MB") // grows in the last third: not bounded
+            .doesNotContain("P0 live heap");       // the used-heap saw-tooth alone is not growth
     }
 }
