@@ -23,11 +23,17 @@ final class SecureTraining implements TrainingEngine
     private final NetworkSpec spec;
     private final int f;
 
-    private final securenn.nn.OutputLoss loss;
+    private final securenn.nn.Sgd rule;
+    private final Arena velocityArena = Arena.ofShared();
+    private final MemorySegment[][] velocity = new MemorySegment[3][];
 
-    SecureTraining(final ModelFile.SharedModel[] model, final long sessionSeed, final securenn.nn.OutputLoss loss)
+    SecureTraining(final ModelFile.SharedModel[] model, final long sessionSeed, final securenn.nn.Sgd rule)
     {
-        this.loss = loss;
+        this.rule = rule;
+        for (final securenn.mpc.Role r : securenn.mpc.Role.values())
+        {
+            velocity[r.id()] = rule.velocity(model[0].spec(), r.holdsShares(), velocityArena);
+        }
         this.session = LocalSession.ipc(sessionSeed);
         this.model = model;
         this.spec = model[0].spec();
@@ -52,7 +58,7 @@ final class SecureTraining implements TrainingEngine
                 final boolean h = p.role().holdsShares();
                 return RingTrainer.step(SecureRingBackend.forTraining(p), spec,
                     h ? model[id].params() : new MemorySegment[spec.parameterCount()], h ? x[id] : null, h ? y[id] : null,
-                    n, f, shift, loss);
+                    n, f, shift, rule, velocity[id]);
             });
             return errors.get(0) + errors.get(1);
         }
@@ -91,5 +97,6 @@ final class SecureTraining implements TrainingEngine
     public void close()
     {
         session.close();
+        velocityArena.close();
     }
 }

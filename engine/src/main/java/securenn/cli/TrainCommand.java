@@ -9,6 +9,7 @@ import securenn.nn.Model;
 import securenn.nn.ModelFile;
 import securenn.nn.NetworkSpec;
 import securenn.nn.OutputLoss;
+import securenn.nn.Sgd;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -55,6 +56,16 @@ final class TrainCommand implements Callable<Integer>
 
     @Option(names = "--rate-shift", defaultValue = "7", description = "Learning rate 2^-s (the paper: 7 for A) (default: ${DEFAULT-VALUE}).")
     int rateShift;
+
+    @Option(names = "--fraction-bits", defaultValue = "13", description = "Fixed-point fraction bits of a new model "
+        + "(a resumed one keeps its own); more bits make small updates finer, values must stay below 2^(62 − 2f) in products "
+        + "(default: ${DEFAULT-VALUE}).")
+    int fractionBits;
+
+    @Option(names = "--momentum", defaultValue = "0", paramLabel = "M", description = "SGD momentum μ = 1 − 2^−M, e.g. 3 "
+        + "for 0.875 (one more truncation per parameter and step); 0: none, the paper's (default: ${DEFAULT-VALUE}). "
+        + "Velocities are not checkpointed: a resumed run restarts them at zero.")
+    int momentum;
 
     @Option(names = "--loss", defaultValue = "asm", description = "Output error: asm (the paper's δ = ASM(u) − Y, by "
         + "secure Division) or squared (δ = u − Y, the gradient of squared error on the logits; local, no Division) "
@@ -105,9 +116,10 @@ final class TrainCommand implements Callable<Integer>
         final Mnist train = data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TRAIN);
         final Mnist test = (data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TEST)).head(testImages);
         final NetworkSpec spec = NetworkSpec.builtIn(network);
-        final FixedPoint fp = FixedPoint.DEFAULT;
+        FixedPoint fp = new FixedPoint(fractionBits);
         final int shift = rateShift + 31 - Integer.numberOfLeadingZeros(batch); // rate / batch, batch rounded down to 2^k
-        final OutputLoss outputLoss = OutputLoss.parse(loss);
+        final Sgd rule = new Sgd(OutputLoss.parse(loss), momentum);
+        final OutputLoss outputLoss = rule.loss();
         final int perEpoch = (limit > 0 ? Math.min(limit, train.count()) : train.count()) / batch;
         if (perEpoch == 0)
         {
@@ -119,6 +131,7 @@ final class TrainCommand implements Callable<Integer>
                 ? ModelFile.split(Model.random(spec, seed), fp, arena, new SplittableRandom(seed + 1))
                 : new ModelFile.SharedModel[]{ModelFile.readShares(resume.resolve("P0.shares"), arena),
                     ModelFile.readShares(resume.resolve("P1.shares"), arena)};
+            fp = new FixedPoint(start[0].fractionBits()); // a resumed run keeps its checkpoint's precision
             if (!start[0].modelId().equals(start[1].modelId()))
             {
                 throw new IllegalArgumentException("P0's and P1's checkpoint shares belong to different models");
@@ -128,14 +141,17 @@ final class TrainCommand implements Callable<Integer>
                 throw new IllegalArgumentException("the checkpoint in " + resume + " is of network " + start[0].spec().name()
                     + ", not of --network " + network);
             }
-            System.out.printf("%s training of network %s (%s output error): %d images per epoch in batches of %d, learning rate 2^-%d%s, seed %d%s%n",
+            System.out.printf("%s training of network %s (%s): %d images per epoch in batches of %d, learning rate 2^-%d%s, seed %d%s%n",
                 engine == Engine.secure ? "secure" : "fixed-point twin", spec.name(),
-                outputLoss == OutputLoss.ASM ? "ASM" : "squared-error", perEpoch * batch, batch, rateShift,
+                (outputLoss == OutputLoss.ASM ? "ASM" : "squared-error") + " output error"
+                    + (rule.hasMomentum() ? ", momentum " + rule.mu() : "")
+                    + (fp.fractionBits() == 13 ? "" : ", " + fp.fractionBits() + " fraction bits"),
+                perEpoch * batch, batch, rateShift,
                 rateHalving == 0 ? "" : " halved every " + rateHalving + " epochs", seed, resume == null ? "" : ", resumed from " + resume);
             final long t0 = System.nanoTime();
-            try (TrainingEngine trainer = engine == Engine.secure ? new SecureTraining(start, seed, outputLoss)
-                : new TwinTraining(start, seed, outputLoss);
-                TrainingEngine twin = verifyTwin > 0 ? new TwinTraining(start, seed, outputLoss) : null)
+            try (TrainingEngine trainer = engine == Engine.secure ? new SecureTraining(start, seed, rule)
+                : new TwinTraining(start, seed, rule);
+                TrainingEngine twin = verifyTwin > 0 ? new TwinTraining(start, seed, rule) : null)
             {
                 run(trainer, twin, spec, train, test, perEpoch, fp, shift);
             }

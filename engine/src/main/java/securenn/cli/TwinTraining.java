@@ -33,11 +33,13 @@ final class TwinTraining implements TrainingEngine
     private final PlainRingBackend backend;
     private final PlainRingBackend inference = new PlainRingBackend(Kernels.best());
 
-    private final securenn.nn.OutputLoss loss;
+    private final securenn.nn.Sgd rule;
+    private final MemorySegment[] velocity;
 
-    TwinTraining(final ModelFile.SharedModel[] start, final long sessionSeed, final securenn.nn.OutputLoss loss)
+    TwinTraining(final ModelFile.SharedModel[] start, final long sessionSeed, final securenn.nn.Sgd rule)
     {
-        this.loss = loss;
+        this.rule = rule;
+        this.velocity = rule.velocity(start[0].spec(), true, arena);
         this.spec = start[0].spec();
         this.modelId = start[0].modelId();
         this.f = start[0].fractionBits();
@@ -57,7 +59,7 @@ final class TwinTraining implements TrainingEngine
         {
             owner.nextLong();
         }
-        return RingTrainer.step(backend, spec, params, images, labels, n, f, shift, loss);
+        return RingTrainer.step(backend, spec, params, images, labels, n, f, shift, rule, velocity);
     }
 
     @Override

@@ -69,10 +69,13 @@ class TrainingTest
         }
     }
 
-    @org.junit.jupiter.params.ParameterizedTest(name = "{0}, {1}")
-    @org.junit.jupiter.params.provider.CsvSource({"A, ASM", "small-cnn, ASM", "B, ASM", "A, SQUARED", "small-cnn, SQUARED"})
-    void secureTrainingShouldEqualTheFixedPointTwinBitForBit(final String network, final OutputLoss loss) throws Exception
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}, {1}, momentum shift {2}")
+    @org.junit.jupiter.params.provider.CsvSource({"A, ASM, 0", "small-cnn, ASM, 0", "B, ASM, 0", "A, SQUARED, 0",
+        "small-cnn, SQUARED, 3", "A, ASM, 2"})
+    void secureTrainingShouldEqualTheFixedPointTwinBitForBit(final String network, final OutputLoss loss, final int momentum)
+        throws Exception
     {
+        final Sgd rule = new Sgd(loss, momentum);
         final Mnist sample = Mnist.sample();
         final NetworkSpec spec = network(network);
         final Model model = Model.random(spec, 4);
@@ -85,11 +88,14 @@ class TrainingTest
             final PlainRingBackend replaying = new PlainRingBackend(Kernels.best(), TruncationReplay.fromSeed(seed));
             final ModelFile.SharedModel[] shares = ModelFile.split(model, FP, arena, new SplittableRandom(5));
             final SplittableRandom client = new SplittableRandom(6);
+            final MemorySegment[] twinVelocity = rule.velocity(spec, true, arena);
+            final MemorySegment[][] velocity = {rule.velocity(spec, true, arena), rule.velocity(spec, true, arena),
+                rule.velocity(spec, false, arena)};
             for (int step = 0; step < steps; step++)
             {
                 final MemorySegment x = images(sample, step * batch, batch, arena);
                 final MemorySegment y = labels(sample, step * batch, batch, arena);
-                RingTrainer.step(replaying, spec, twin, x, y, batch, F, 8, loss);
+                RingTrainer.step(replaying, spec, twin, x, y, batch, F, 8, rule, twinVelocity);
                 final MemorySegment[] xs = split(x, (long)batch * spec.input().size(), arena, client);
                 final MemorySegment[] ys = split(y, (long)batch * spec.output().size(), arena, client);
                 fresh.run(p ->
@@ -97,7 +103,7 @@ class TrainingTest
                     final int id = p.role().id();
                     final boolean h = p.role().holdsShares();
                     RingTrainer.step(SecureRingBackend.forTraining(p), spec, h ? shares[id].params() : new MemorySegment[spec.parameterCount()],
-                        h ? xs[id] : null, h ? ys[id] : null, batch, F, 8, loss);
+                        h ? xs[id] : null, h ? ys[id] : null, batch, F, 8, rule, velocity[id]);
                     return null;
                 });
                 for (int t = 0; t < twin.length; t++)
@@ -105,7 +111,7 @@ class TrainingTest
                     for (long i = 0; i < twin[t].byteSize() / 8; i++)
                     {
                         final long secure = shares[0].params()[t].getAtIndex(Ring.LONG, i) + shares[1].params()[t].getAtIndex(Ring.LONG, i);
-                        assertThat(secure).as("seed %d, %s (%s) after step %d: parameter tensor %d element %d", seed, network, loss,
+                        assertThat(secure).as("seed %d, %s (%s) after step %d: parameter tensor %d element %d", seed, network, rule,
                             step + 1, t, i).isEqualTo(twin[t].getAtIndex(Ring.LONG, i));
                     }
                 }

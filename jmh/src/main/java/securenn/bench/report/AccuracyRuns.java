@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 public final class AccuracyRuns
 {
     private static final Pattern HEADER = Pattern.compile(
-        "^(secure|fixed-point twin) training of network (\\w+)(?: \\((ASM|squared-error) output error\\))?: (\\d+) images per epoch in batches of (\\d+), (learning rate .*)$");
+        "^(secure|fixed-point twin) training of network (\\w+)(?: \\((ASM|squared-error) output error(?:, momentum ([0-9.]+))?(?:, (\\d+) fraction bits)?\\))?: (\\d+) images per epoch in batches of (\\d+), (learning rate .*)$");
     private static final Pattern EPOCH = Pattern.compile("^epoch (\\d+): (?:secure|twin) test accuracy ([0-9.]+)% on (\\d+) images");
     private static final Pattern VERIFIED = Pattern.compile("^twin check passed: .* after each of (\\d+) iterations");
     private static final Pattern DONE = Pattern.compile("^trained (\\d+) epochs in ([0-9.]+) minutes");
@@ -60,9 +60,12 @@ public final class AccuracyRuns
                 run.put("engine", m.group(1).equals("secure") ? "secure" : "twin");
                 run.put("network", m.group(2));
                 run.put("loss", m.group(3) == null ? "ASM" : m.group(3));
-                run.put("imagesPerEpoch", Integer.parseInt(m.group(4)));
-                run.put("batch", Integer.parseInt(m.group(5)));
-                run.put("settings", m.group(6));
+                run.put("momentum", m.group(4) == null ? 0.0 : Double.parseDouble(m.group(4)));
+                run.put("fractionBits", m.group(5) == null ? 13 : Integer.parseInt(m.group(5)));
+                run.put("imagesPerEpoch", Integer.parseInt(m.group(6)));
+                run.put("batch", Integer.parseInt(m.group(7)));
+                run.put("settings", m.group(8) + (m.group(4) == null ? "" : ", momentum " + m.group(4))
+                    + (m.group(5) == null ? "" : ", " + m.group(5) + " fraction bits"));
                 continue;
             }
             m = EPOCH.matcher(line);
