@@ -116,10 +116,8 @@ final class TrainCommand implements Callable<Integer>
         final Mnist train = data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TRAIN);
         final Mnist test = (data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TEST)).head(testImages);
         final NetworkSpec spec = NetworkSpec.builtIn(network);
-        FixedPoint fp = new FixedPoint(fractionBits);
         final int shift = rateShift + 31 - Integer.numberOfLeadingZeros(batch); // rate / batch, batch rounded down to 2^k
         final Sgd rule = new Sgd(OutputLoss.parse(loss), momentum);
-        final OutputLoss outputLoss = rule.loss();
         final int perEpoch = (limit > 0 ? Math.min(limit, train.count()) : train.count()) / batch;
         if (perEpoch == 0)
         {
@@ -128,10 +126,10 @@ final class TrainCommand implements Callable<Integer>
         try (Arena arena = Arena.ofShared())
         {
             final ModelFile.SharedModel[] start = resume == null
-                ? ModelFile.split(Model.random(spec, seed), fp, arena, new SplittableRandom(seed + 1))
+                ? ModelFile.split(Model.random(spec, seed), new FixedPoint(fractionBits), arena, new SplittableRandom(seed + 1))
                 : new ModelFile.SharedModel[]{ModelFile.readShares(resume.resolve("P0.shares"), arena),
                     ModelFile.readShares(resume.resolve("P1.shares"), arena)};
-            fp = new FixedPoint(start[0].fractionBits()); // a resumed run keeps its checkpoint's precision
+            final FixedPoint fp = new FixedPoint(start[0].fractionBits()); // a resumed run keeps its checkpoint's precision
             if (!start[0].modelId().equals(start[1].modelId()))
             {
                 throw new IllegalArgumentException("P0's and P1's checkpoint shares belong to different models");
@@ -143,9 +141,7 @@ final class TrainCommand implements Callable<Integer>
             }
             System.out.printf("%s training of network %s (%s): %d images per epoch in batches of %d, learning rate 2^-%d%s, seed %d%s%n",
                 engine == Engine.secure ? "secure" : "fixed-point twin", spec.name(),
-                (outputLoss == OutputLoss.ASM ? "ASM" : "squared-error") + " output error"
-                    + (rule.hasMomentum() ? ", momentum " + rule.mu() : "")
-                    + (fp.fractionBits() == 13 ? "" : ", " + fp.fractionBits() + " fraction bits"),
+                rule.describe() + (fp.fractionBits() == FixedPoint.DEFAULT.fractionBits() ? "" : ", " + fp.fractionBits() + " fraction bits"),
                 perEpoch * batch, batch, rateShift,
                 rateHalving == 0 ? "" : " halved every " + rateHalving + " epochs", seed, resume == null ? "" : ", resumed from " + resume);
             final long t0 = System.nanoTime();

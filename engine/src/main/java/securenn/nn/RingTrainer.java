@@ -49,15 +49,6 @@ public final class RingTrainer
         return step(b, spec, params, input, labels, n, f, shift, Sgd.PAPER, null);
     }
 
-    /** As {@link #step(RingBackend, NetworkSpec, MemorySegment[], MemorySegment, MemorySegment, int, int, int)} with
-     * the output error of {@code loss} (the paper's ASM, or squared error on the logits), no momentum. */
-    public static long step(final RingBackend b, final NetworkSpec spec, final MemorySegment[] params,
-        final MemorySegment input, final MemorySegment labels, final int n, final int f, final int shift,
-        final OutputLoss loss)
-    {
-        return step(b, spec, params, input, labels, n, f, shift, new Sgd(loss, 0), null);
-    }
-
     /**
      * One step under {@code rule}; {@code velocity} comes from {@link Sgd#velocity} (null without momentum) and is
      * updated in place with the parameters.

@@ -10,6 +10,7 @@ import securenn.mpc.Role;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -80,6 +81,13 @@ public final class ClientTls
 
     /** Restricts a socket to TLS 1.3. */
     public static SSLSocket configure(final SSLSocket socket)
+    {
+        socket.setEnabledProtocols(PROTOCOLS);
+        return socket;
+    }
+
+    /** Restricts a server socket to TLS 1.3. */
+    public static SSLServerSocket configure(final SSLServerSocket socket)
     {
         socket.setEnabledProtocols(PROTOCOLS);
         return socket;

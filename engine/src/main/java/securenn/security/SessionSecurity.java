@@ -26,6 +26,12 @@ public record SessionSecurity(SessionKeys.Identities identities, boolean encrypt
         return s;
     }
 
+    /** TLS for {@code self}'s clients, presenting its identity key; null when encryption is off (plain TCP). */
+    public javax.net.ssl.SSLContext clientTls(final Role self)
+    {
+        return encrypt ? ClientTls.server(self, identities.own(), identities.publicKeys()[self.id()]) : null;
+    }
+
     /** The loud warning every process switched to plaintext prints. */
     public static void warnUnencrypted(final String who, final PrintStream log)
     {

@@ -12,6 +12,7 @@ import java.net.SocketException;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
+import securenn.security.ClientTls;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -88,11 +89,8 @@ final class ClientGateway implements AutoCloseable
     /** @param tls TLS for clients, or null for plaintext TCP ({@code --no-encryption}) */
     ClientGateway(final int port, final int inputSize, final Consumer<Incoming> sink, final SSLContext tls) throws IOException
     {
-        this.server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
-        if (server instanceof SSLServerSocket secure)
-        {
-            secure.setEnabledProtocols(new String[] {"TLSv1.3"});
-        }
+        this.server = tls == null ? new ServerSocket()
+            : ClientTls.configure((SSLServerSocket)tls.getServerSocketFactory().createServerSocket());
         this.server.setReuseAddress(true);
         this.server.bind(new InetSocketAddress(port), 1024);
         this.inputSize = inputSize;

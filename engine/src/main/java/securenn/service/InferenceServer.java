@@ -7,7 +7,6 @@ import securenn.mpc.Step;
 import securenn.nn.ModelFile;
 import securenn.nn.NetworkSpec;
 import securenn.nn.SecureInference;
-import securenn.security.ClientTls;
 import securenn.security.SessionSecurity;
 import securenn.transport.TransportException;
 
@@ -74,6 +73,8 @@ public final class InferenceServer implements AutoCloseable
     private long lastReport = System.nanoTime();
     private ClientGateway gateway;
     private PartySession session;
+    /** Bytes sent to peers by the sessions before the current one (each session's transport counts from zero). */
+    private long bytesOfEndedSessions;
 
     /**
      * @param model        this party's shares; null for P2
@@ -127,8 +128,7 @@ public final class InferenceServer implements AutoCloseable
                 sessions++;
                 if (role.holdsShares() && gateway == null)
                 {
-                    gateway = new ClientGateway(config.clientPort(role), spec.input().size(), this::admit, !security.encrypt() ? null
-                        : ClientTls.server(role, security.identities().own(), security.identities().publicKeys()[role.id()]));
+                    gateway = new ClientGateway(config.clientPort(role), spec.input().size(), this::admit, security.clientTls(role));
                     log.printf("%s: serving network %s to clients on TCP port %d over %s (max batch %d, max wait %d ms, queue %d)%n",
                         role, spec.name(), gateway.port(), security.encrypt() ? "TLS 1.3" : "PLAINTEXT TCP", config.service().maxBatch(),
                         config.service().maxWaitMs(), config.service().queueCapacity());
@@ -337,7 +337,7 @@ public final class InferenceServer implements AutoCloseable
     {
         if (System.nanoTime() - lastReport > REPORT_NS)
         {
-            log.printf("%s: %s; %s%n", role, metrics.interval(session.bytesSent()), ServiceMetrics.memory());
+            log.printf("%s: %s; %s%n", role, metrics.interval(bytesOfEndedSessions + session.bytesSent()), ServiceMetrics.memory());
             lastReport = System.nanoTime();
         }
     }
@@ -573,6 +573,7 @@ public final class InferenceServer implements AutoCloseable
     {
         if (session != null)
         {
+            bytesOfEndedSessions += session.bytesSent();
             session.close();
             session = null;
         }

@@ -58,7 +58,8 @@ class GradientCheckTest
             }
             final MemorySegment xs = encode(x, arena);
             final MemorySegment ys = encode(y, arena);
-            RingTrainer.step(new PlainRingBackend(Kernels.best()), spec, params, xs, ys, 1, TrainingTest.F, 0, OutputLoss.SQUARED);
+            RingTrainer.step(new PlainRingBackend(Kernels.best()), spec, params, xs, ys, 1, TrainingTest.F, 0,
+                new Sgd(OutputLoss.SQUARED, 0), null);
             for (int t = 0; t < params.length; t++)
             {
                 int close = 0;
