@@ -20,6 +20,7 @@ public final class Party
     private final Randomness randomness;
     private final Kernels kernels;
     private MessageTap tap;
+    private DRelu.Method dreluMethod = DRelu.Method.ONE_COMPARE;
 
     /** Sees every message this party receives, after it arrived: for the privacy smoke tests and debugging. */
     @FunctionalInterface
@@ -72,6 +73,17 @@ public final class Party
         {
             tap.received(from, step, into);
         }
+    }
+
+    /** How this party computes ReLU′ ({@link DRelu}); the three parties of a session must agree. */
+    public DRelu.Method dreluMethod()
+    {
+        return dreluMethod;
+    }
+
+    public void dreluMethod(final DRelu.Method method)
+    {
+        this.dreluMethod = method;
     }
 
     public void tap(final MessageTap tap)

@@ -26,8 +26,14 @@ import java.lang.foreign.MemorySegment;
  *   update:    W −= dW / 2^(f + s), b −= db / 2^s     (SGD with rate/batch = 2^−s, by truncation; with momentum
  *              the step goes through a velocity, see {@link Sgd})
  * </pre>
- * Local work (bias, sums, subtraction, layouts) runs only where {@link RingBackend#holdsData()}. Unlike inference,
- * training evaluates relu and maxpool in their written order, so each layer's derivative is the textbook one.
+ * Local work (bias, sums, subtraction, layouts) runs only where {@link RingBackend#holdsData()}.
+ *
+ * <p>A relu followed by a maxpool runs as maxpool then relu, as in inference ({@link RingNetwork}): max(ReLU(z)) =
+ * ReLU(max(z)), and the secure ReLU and its derivative touch k² times fewer values. Backward, δ is multiplied by
+ * ReLU′(max z) and then routed to the argmax of z. This is the textbook gradient of the written order (ReLU′(z_i) at
+ * the argmax of ReLU(z)) except when the window's maximum is exactly 0: DReLU(0) = 1, so the swapped order passes δ
+ * to the last zero while the written order may pass it to a last element that is negative (and drop it) — both are
+ * subgradients; secure training and the twin take the same one.
  */
 public final class RingTrainer
 {
@@ -77,6 +83,7 @@ public final class RingTrainer
         {
             final MemorySegment[] inputs = new MemorySegment[layers];
             final MemorySegment[] derivatives = new MemorySegment[layers]; // ReLU′, im2col columns, or argmax indices
+            final boolean[] swapped = new boolean[layers]; // a relu evaluated after the maxpool that follows it
             MemorySegment x = input;
             int p = 0;
             for (int l = 0; l < layers; l++)
@@ -85,6 +92,24 @@ public final class RingTrainer
                 inputs[l] = x;
                 final long size = (long)n * layer.out().size();
                 final MemorySegment y = data ? longs(arena, size) : null;
+                if (layer instanceof NetworkSpec.Relu && l + 1 < layers
+                    && spec.layers().get(l + 1) instanceof NetworkSpec.MaxPool m)
+                {
+                    // maxpool first, then ReLU on k² times fewer values (see the class comment)
+                    final long pooledSize = (long)n * m.out().size();
+                    final MemorySegment pooled = data ? longs(arena, pooledSize) : null;
+                    derivatives[l + 1] = data ? longs(arena, pooledSize) : null;
+                    b.maxPool(data ? RingNetwork.windows(arena, m, x, n) : null, pooled, derivatives[l + 1], pooledSize,
+                        m.kernel() * m.kernel());
+                    final MemorySegment out = data ? longs(arena, pooledSize) : null;
+                    derivatives[l] = data ? longs(arena, pooledSize) : null;
+                    b.relu(pooled, out, derivatives[l], pooledSize);
+                    swapped[l] = true;
+                    inputs[l + 1] = pooled;
+                    x = out;
+                    l++;
+                    continue;
+                }
                 switch (layer)
                 {
                     case NetworkSpec.Fc fc -> RingNetwork.fc(b, fc, params[p++], params[p++], x, y, n, f);
@@ -108,12 +133,30 @@ public final class RingTrainer
                 }
                 x = y;
             }
-            MemorySegment delta = loss == OutputLoss.ASM ? outputError(b, arena, x, labels, n, spec.output().size(), f)
-                : logitError(b, arena, x, labels, (long)n * spec.output().size());
-            final long squaredError = squaredError(b, arena, delta, (long)n * spec.output().size());
+            final int k = spec.output().size();
+            final long[] hingeLoss = new long[1];
+            MemorySegment delta = switch (loss)
+            {
+                case ASM -> outputError(b, arena, x, labels, n, k, f);
+                case SQUARED -> logitError(b, arena, x, labels, (long)n * k);
+                case HINGE -> hingeError(b, arena, x, labels, n, k, f, hingeLoss);
+            };
+            final long lossShare = loss == OutputLoss.HINGE ? hingeLoss[0] : squaredError(b, arena, delta, (long)n * k);
             for (int l = layers - 1; l >= 0; l--)
             {
                 final NetworkSpec.Layer layer = spec.layers().get(l);
+                if (layer instanceof NetworkSpec.Relu && swapped[l])
+                {
+                    continue; // its ReLU′ was applied before the maxpool's backward step
+                }
+                if (layer instanceof NetworkSpec.MaxPool m && l > 0 && swapped[l - 1])
+                {
+                    final long pooledSize = (long)n * m.out().size();
+                    final MemorySegment next = data ? longs(arena, pooledSize) : null;
+                    b.hadamard(delta, derivatives[l - 1], next, pooledSize);
+                    delta = maxPoolBackward(b, arena, m, derivatives[l], next, n);
+                    continue;
+                }
                 if (layer instanceof NetworkSpec.Relu)
                 {
                     final long size = (long)n * layer.out().size();
@@ -148,7 +191,7 @@ public final class RingTrainer
                     momentum(velocity, p + 1), mu);
                 delta = next;
             }
-            return squaredError;
+            return lossShare;
         }
     }
 
@@ -295,6 +338,74 @@ public final class RingTrainer
             b.kernels().ring().sub(asm, labels, asm, size);
         }
         return asm;
+    }
+
+    /**
+     * Multiclass hinge, margin 1 ({@link OutputLoss#HINGE}). At scale 2^2f, with no truncation anywhere:
+     * d_j = u_j·2^f − Σ_k Y_k·u_k + 2^2f (Y_k·u_k is u_y·2^f at the label, 0 elsewhere), b = ReLU′(d),
+     * δ = b·2^f − Y·Σ_k b_k. {@code lossOut[0]} receives this party's share of the batch's hinge loss
+     * Σ_j ReLU(d_j) − n·2^2f (the label's own term is exactly the margin), at scale 2^2f.
+     */
+    private static MemorySegment hingeError(final RingBackend b, final Arena arena, final MemorySegment logits,
+        final MemorySegment labels, final int n, final int k, final int f, final long[] lossOut)
+    {
+        final long size = (long)n * k;
+        final boolean data = b.holdsData();
+        final MemorySegment picked = data ? longs(arena, size) : null;
+        b.hadamard(labels, logits, picked, size);
+        final MemorySegment d = data ? longs(arena, size) : null;
+        if (data)
+        {
+            broadcastRowSums(picked, d, n, k);
+            final RingOps ring = b.kernels().ring();
+            ring.neg(d, d, size);
+            for (long i = 0; i < size; i++)
+            {
+                d.setAtIndex(Ring.LONG, i, d.getAtIndex(Ring.LONG, i) + (logits.getAtIndex(Ring.LONG, i) << f));
+            }
+            b.addConstant(d, 1L << (2 * f), size);
+        }
+        final MemorySegment violated = data ? longs(arena, size) : null;
+        final MemorySegment hinge = data ? longs(arena, size) : null;
+        b.relu(d, hinge, violated, size);
+        final MemorySegment counts = data ? longs(arena, size) : null;
+        if (data)
+        {
+            broadcastRowSums(violated, counts, n, k);
+        }
+        final MemorySegment delta = data ? longs(arena, size) : null;
+        b.hadamard(labels, counts, delta, size);
+        if (!data)
+        {
+            return null;
+        }
+        long sum = 0;
+        for (long i = 0; i < size; i++)
+        {
+            sum += hinge.getAtIndex(Ring.LONG, i);
+            delta.setAtIndex(Ring.LONG, i, (violated.getAtIndex(Ring.LONG, i) << f) - delta.getAtIndex(Ring.LONG, i));
+        }
+        final MemorySegment margins = longs(arena, 1);
+        b.addConstant(margins, (long)n << (2 * f), 1);
+        lossOut[0] = sum - margins.getAtIndex(Ring.LONG, 0);
+        return delta;
+    }
+
+    /** out[s][i] = Σ_j in[s][j] for every i of each of the n rows of k values. */
+    private static void broadcastRowSums(final MemorySegment in, final MemorySegment out, final int n, final int k)
+    {
+        for (int s = 0; s < n; s++)
+        {
+            long sum = 0;
+            for (int i = 0; i < k; i++)
+            {
+                sum += in.getAtIndex(Ring.LONG, (long)s * k + i);
+            }
+            for (int i = 0; i < k; i++)
+            {
+                out.setAtIndex(Ring.LONG, (long)s * k + i, sum);
+            }
+        }
     }
 
     /** δ = u − Y, local. */

@@ -31,7 +31,7 @@ public record Sgd(OutputLoss loss, int momentumShift)
     /** "ASM output error" or "squared-error output error, momentum 0.875": how `train` names the rule in its header. */
     public String describe()
     {
-        return (loss == OutputLoss.ASM ? "ASM" : "squared-error") + " output error" + (hasMomentum() ? ", momentum " + mu() : "");
+        return loss.label() + " output error" + (hasMomentum() ? ", momentum " + mu() : "");
     }
 
     /** μ as a number, for messages. */

@@ -178,6 +178,7 @@ class CostContractTest extends ProtocolTestBase
     @Test
     void shareConvertComputeMsbAndDReluShouldMatchTheirFormulas()
     {
+        useDRelu(DRelu.Method.PAPER);
         final SharedInput a = input(N, 50);
         final Cost sc = measure(p ->
         {
@@ -210,6 +211,29 @@ class CostContractTest extends ProtocolTestBase
     }
 
     @Test
+    void oneCompareDReluShouldOpenOnceAndCompareOnce()
+    {
+        useDRelu(DRelu.Method.ONE_COMPARE);
+        final SharedInput a = input(N, 64);
+        final Cost drelu = measure(p ->
+        {
+            DRelu.run(p, a.of(p), p.role().holdsShares() ? longs(N) : null, N);
+            return null;
+        });
+        assertLinks(drelu, 8L * N, 8L * N, 64L * N, 64L * N, 0, 72L * N);
+        assertThat(drelu.rounds()).as("opening beside dealing, PrivateCompare, γ").isEqualTo(3);
+        assertThat(drelu.total()).isEqualTo(216L * N);
+
+        final Cost relu = measure(p ->
+        {
+            Relu.run(p, a.of(p), p.role().holdsShares() ? longs(N) : null, null, N);
+            return null;
+        });
+        assertThat(relu.total()).as("DReLU + 5ℓ").isEqualTo(256L * N);
+        assertThat(relu.rounds()).isEqualTo(4);
+    }
+
+    @Test
     void privateCompareShouldSendOneZ67ValuePerBitFromEachParty()
     {
         final MemorySegment bits = bytes(64L * N);
@@ -228,6 +252,7 @@ class CostContractTest extends ProtocolTestBase
     @Test
     void reluMaxPoolDerivativeAndDivisionShouldStayWithinTable2()
     {
+        useDRelu(DRelu.Method.PAPER);
         final SharedInput a = input(N, 50);
         final Cost relu = measure(p ->
         {

@@ -1,6 +1,8 @@
 package securenn.mpc;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import securenn.kernels.Ring;
 
 import java.lang.foreign.MemorySegment;
@@ -31,9 +33,11 @@ class MainProtocolsTest extends ProtocolTestBase
         return v;
     }
 
-    @Test
-    void dReluShouldBeOneForNonNegativeInputs()
+    @ParameterizedTest
+    @EnumSource(DRelu.Method.class)
+    void dReluShouldBeOneForNonNegativeInputs(final DRelu.Method method)
     {
+        useDRelu(method);
         final long seed = 21;
         final SplittableRandom rnd = new SplittableRandom(seed);
         final int n = 100_000;
@@ -45,7 +49,45 @@ class MainProtocolsTest extends ProtocolTestBase
         {
             expected[i] = values[i] >= 0 ? 1 : 0;
         }
-        assertEachEquals(expected, secure, seed, "DReLU", values);
+        assertEachEquals(expected, secure, seed, "DReLU " + method, values);
+    }
+
+    /**
+     * The one-comparison DReLU is exact on all of Z_L: the extremes ±2^63, values either side of every power of two
+     * (where c′ = c mod 2^63 and r′ meet the borrow's corner cases for some masks), and uniform 64-bit values.
+     */
+    @Test
+    void oneCompareDReluShouldBeExactOnTheWholeRing()
+    {
+        useDRelu(DRelu.Method.ONE_COMPARE);
+        final long seed = 24;
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final int n = 50_000;
+        final long[] values = new long[n];
+        int i = 0;
+        for (final long e : new long[]{Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE - 1, 0, -1, 1})
+        {
+            values[i++] = e;
+        }
+        for (int bit = 0; bit < 64; bit++)
+        {
+            values[i++] = 1L << bit;
+            values[i++] = (1L << bit) - 1;
+            values[i++] = -(1L << bit);
+            values[i++] = -(1L << bit) - 1;
+        }
+        while (i < n)
+        {
+            values[i++] = rnd.nextLong();
+        }
+        final SharedInput a = SharedInput.of(arena, values, rnd);
+        final long[] secure = runOpen(n, (p, out) -> DRelu.run(p, a.of(p), out, n));
+        final long[] expected = new long[n];
+        for (int k = 0; k < n; k++)
+        {
+            expected[k] = values[k] >= 0 ? 1 : 0;
+        }
+        assertEachEquals(expected, secure, seed, "DReLU ONE_COMPARE", values);
     }
 
     @Test

@@ -41,8 +41,18 @@ abstract class ProtocolTestBase
         for (final Party p : new Party[]{session.party(Role.P0), session.party(Role.P1), session.party(Role.P2)})
         {
             p.tap(null);
+            p.dreluMethod(DRelu.Method.ONE_COMPARE);
         }
         arena.close();
+    }
+
+    /** Sets how all three parties compute ReLU′ (reset to the default after each test). */
+    static void useDRelu(final DRelu.Method method)
+    {
+        for (final Role r : Role.values())
+        {
+            session.party(r).dreluMethod(method);
+        }
     }
 
     MemorySegment longs(final long n)

@@ -69,9 +69,58 @@ class TrainingTest
         }
     }
 
+    /**
+     * With the rate shift 0 and batch 1 the fc layer's bias moves by exactly −δ, so the hinge output error can be
+     * read off and compared with the multiclass hinge gradient computed from the twin's logits: δ_j = 2^f when
+     * u_j − u_y + 1 ≥ 0 (j ≠ y), δ_y = −2^f · (number of such j).
+     */
+    @Test
+    void hingeOutputErrorShouldBeTheMulticlassHingeSubgradient()
+    {
+        final NetworkSpec spec = NetworkSpec.parse("one-fc", "input 1 1 6\nfc 10\n");
+        final SplittableRandom rnd = new SplittableRandom(31);
+        final PlainRingBackend twin = new PlainRingBackend(Kernels.best());
+        try (Arena arena = Arena.ofConfined())
+        {
+            for (int trial = 0; trial < 200; trial++)
+            {
+                final MemorySegment[] params = encode(Model.random(spec, 100 + trial), arena);
+                final MemorySegment x = arena.allocate(6 * 8L);
+                for (int i = 0; i < 6; i++)
+                {
+                    x.setAtIndex(Ring.LONG, i, rnd.nextLong(-(3L << F), 3L << F));
+                }
+                final int label = rnd.nextInt(10);
+                final MemorySegment y = arena.allocate(10 * 8L);
+                y.setAtIndex(Ring.LONG, label, 1L << F);
+                final MemorySegment u = arena.allocate(10 * 8L);
+                RingNetwork.forward(twin, spec, params, x, u, 1, F);
+                final long[] biasBefore = params[1].toArray(Ring.LONG);
+                RingTrainer.step(twin, spec, params, x, y, 1, F, 0, new Sgd(OutputLoss.HINGE, 0), null);
+                long violated = 0;
+                final long uy = u.getAtIndex(Ring.LONG, label);
+                for (int j = 0; j < 10; j++)
+                {
+                    if (j != label && u.getAtIndex(Ring.LONG, j) - uy + (1L << F) >= 0)
+                    {
+                        violated++;
+                    }
+                }
+                for (int j = 0; j < 10; j++)
+                {
+                    final long expected = j == label ? -violated << F
+                        : u.getAtIndex(Ring.LONG, j) - uy + (1L << F) >= 0 ? 1L << F : 0;
+                    assertThat(biasBefore[j] - params[1].getAtIndex(Ring.LONG, j))
+                        .as("trial %d label %d logits %s: δ_%d", trial, label, java.util.Arrays.toString(u.toArray(Ring.LONG)), j)
+                        .isEqualTo(expected);
+                }
+            }
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}, {1}, momentum shift {2}")
     @org.junit.jupiter.params.provider.CsvSource({"A, ASM, 0", "small-cnn, ASM, 0", "B, ASM, 0", "A, SQUARED, 0",
-        "small-cnn, SQUARED, 3", "A, ASM, 2"})
+        "small-cnn, SQUARED, 3", "A, ASM, 2", "A, HINGE, 0", "small-cnn, HINGE, 3"})
     void secureTrainingShouldEqualTheFixedPointTwinBitForBit(final String network, final OutputLoss loss, final int momentum)
         throws Exception
     {

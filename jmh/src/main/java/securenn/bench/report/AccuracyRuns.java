@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 public final class AccuracyRuns
 {
     private static final Pattern HEADER = Pattern.compile(
-        "^(secure|fixed-point twin) training of network (\\w+)(?: \\((ASM|squared-error) output error(?:, momentum ([0-9.]+))?(?:, (\\d+) fraction bits)?\\))?: (\\d+) images per epoch in batches of (\\d+), (learning rate .*)$");
+        "^(secure|fixed-point twin) training of network (\\w+)(?: \\((ASM|squared-error|multiclass-hinge) output error(?:, momentum ([0-9.]+))?(?:, (\\d+) fraction bits)?\\))?: (\\d+) images per epoch in batches of (\\d+), (learning rate .*)$");
     private static final Pattern EPOCH = Pattern.compile("^epoch (\\d+): (?:secure|twin) test accuracy ([0-9.]+)% on (\\d+) images");
     private static final Pattern VERIFIED = Pattern.compile("^twin check passed: .* after each of (\\d+) iterations");
     private static final Pattern DONE = Pattern.compile("^trained (\\d+) epochs in ([0-9.]+) minutes");
