@@ -36,7 +36,7 @@ public final class ComputeMsb
         }
         final int j = p.role().j();
         final CompareOps cmp = p.kernels().compare();
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             final MemorySegment xOdd = Party.longs(arena, n);
             final MemorySegment xBits = Party.bytes(arena, n * Ring.BITS);
@@ -101,7 +101,7 @@ public final class ComputeMsb
     private static void helper(final Party p, final long n)
     {
         final CompareOps cmp = p.kernels().compare();
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             final MemorySegment x = Party.randomOdd(arena, p.randomness().own(), n);
             final AesCtrPrg withP0 = p.prg(Role.P0);

@@ -41,7 +41,7 @@ public final class DRelu
             ComputeMsb.run(p, null, null, n);
             return;
         }
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             final MemorySegment c = Party.longs(arena, n);
             p.kernels().ring().add(a, a, c, n);

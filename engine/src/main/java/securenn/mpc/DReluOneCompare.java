@@ -45,7 +45,7 @@ public final class DReluOneCompare
         }
         final int j = p.role().j();
         final Role other = j == 0 ? Role.P1 : Role.P0;
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             final AesCtrPrg withP2 = p.prg(Role.P2);
             final MemorySegment c = Party.randomLongs(arena, withP2, n); // r_j
@@ -91,7 +91,7 @@ public final class DReluOneCompare
 
     private static void helper(final Party p, final long n)
     {
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             final AesCtrPrg withP0 = p.prg(Role.P0);
             final MemorySegment r = Party.randomLongs(arena, withP0, n);

@@ -34,7 +34,7 @@ public final class Division
             return;
         }
         final RingOps ring = p.kernels().ring();
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             final MemorySegment dividend = Party.longs(arena, n);
             ring.mulScalar(x, 1L << f, dividend, n);

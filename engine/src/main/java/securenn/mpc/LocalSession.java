@@ -48,7 +48,17 @@ public final class LocalSession implements AutoCloseable
 
     public static LocalSession ipc(final long seed)
     {
-        return new LocalSession(TransportConfig.ipc().messageTimeout(20, TimeUnit.SECONDS), seed);
+        return ipc(seed, "yield");
+    }
+
+    /**
+     * With the waiting parties' idle strategy named ({@link securenn.transport.IdleStrategies}): "yield" for the lowest
+     * latency; "backoff" (parks after a short spin) where steps compute for long between messages — with three
+     * parties on two cores a yielding waiter keeps taking CPU from the two that compute.
+     */
+    public static LocalSession ipc(final long seed, final String partyIdle)
+    {
+        return new LocalSession(TransportConfig.ipc().messageTimeout(20, TimeUnit.SECONDS).partyIdle(partyIdle), seed);
     }
 
     public Party party(final Role role)

@@ -38,7 +38,7 @@ public final class MatMul
         final long ys = (long)k * n;
         final long zs = (long)m * n;
         final Gemm gemm = p.kernels().gemm();
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             final MemorySegment[] abc = drawTriple(p, arena, xs, ys, zs);
             final MemorySegment a = abc[0];
@@ -76,7 +76,7 @@ public final class MatMul
         final long n)
     {
         final RingOps ring = p.kernels().ring();
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             final MemorySegment[] abc = drawTriple(p, arena, n, n, n);
             final MemorySegment a = abc[0];

@@ -33,7 +33,7 @@ public final class MaxPool
         }
         final RingOps ring = p.kernels().ring();
         final boolean holder = p.role().holdsShares();
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             // current candidates, candidate-major: cand[c·groups + g]
             int count = n;

@@ -27,7 +27,7 @@ public final class MaxPoolDerivative
             throw new IllegalArgumentException("pool size must be a power of two (n | 2^64) but was " + n);
         }
         final long cells = groups * n;
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             if (p.role() == Role.P2)
             {

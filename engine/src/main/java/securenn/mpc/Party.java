@@ -21,6 +21,7 @@ public final class Party
     private final Kernels kernels;
     private MessageTap tap;
     private DRelu.Method dreluMethod = DRelu.Method.ONE_COMPARE;
+    private final ScratchMemory scratch = new ScratchMemory();
 
     /** Sees every message this party receives, after it arrived: for the privacy smoke tests and debugging. */
     @FunctionalInterface
@@ -89,6 +90,12 @@ public final class Party
     public void tap(final MessageTap tap)
     {
         this.tap = tap;
+    }
+
+    /** A frame of this party's reusable temporary memory, for one protocol call ({@link ScratchMemory}). */
+    public Arena scratch()
+    {
+        return scratch.frame();
     }
 
     /** The stream shared with {@code other}. */

@@ -46,7 +46,7 @@ public final class PrivateCompare
     {
         final long width = n * Ring.BITS;
         final ZpOps zp = p.kernels().zp();
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             if (p.role() == Role.P2)
             {

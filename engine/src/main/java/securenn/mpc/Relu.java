@@ -23,7 +23,7 @@ public final class Relu
             MatMul.hadamard(p, null, null, null, n);
             return;
         }
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             final MemorySegment bits = derivative != null ? derivative : Party.longs(arena, n);
             DRelu.run(p, a, bits, n);

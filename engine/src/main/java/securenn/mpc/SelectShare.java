@@ -22,7 +22,7 @@ public final class SelectShare
             MatMul.hadamard(p, null, null, null, n);
             return;
         }
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             final MemorySegment diff = Party.longs(arena, n);
             p.kernels().ring().sub(y, x, diff, n);

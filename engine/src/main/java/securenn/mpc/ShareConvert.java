@@ -36,7 +36,7 @@ public final class ShareConvert
         }
         final int j = p.role().j();
         final CompareOps cmp = p.kernels().compare();
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             final AesCtrPrg common = p.prg(j == 0 ? Role.P1 : Role.P0);
             final MemorySegment r0 = Party.randomLongs(arena, common, n);
@@ -97,7 +97,7 @@ public final class ShareConvert
     private static void helper(final Party p, final long n)
     {
         final CompareOps cmp = p.kernels().compare();
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             final MemorySegment m0 = Party.longs(arena, n);
             final MemorySegment m1 = Party.longs(arena, n);

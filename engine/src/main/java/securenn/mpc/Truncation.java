@@ -60,7 +60,7 @@ public final class Truncation
         {
             return;
         }
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = p.scratch())
         {
             switch (p.role())
             {

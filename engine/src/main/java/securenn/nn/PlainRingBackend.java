@@ -16,6 +16,7 @@ public final class PlainRingBackend implements RingBackend
 {
     private final Kernels kernels;
     private final TruncationReplay replay;
+    private final securenn.mpc.ScratchMemory scratch = new securenn.mpc.ScratchMemory();
 
     public PlainRingBackend(final Kernels kernels)
     {
@@ -27,6 +28,12 @@ public final class PlainRingBackend implements RingBackend
     {
         this.kernels = kernels;
         this.replay = replay;
+    }
+
+    @Override
+    public java.lang.foreign.Arena scratch()
+    {
+        return scratch.frame();
     }
 
     @Override

@@ -16,6 +16,9 @@ public interface RingBackend
 
     Kernels kernels();
 
+    /** A frame of reusable temporary memory for one pass (see {@link securenn.mpc.ScratchMemory}); close it. */
+    java.lang.foreign.Arena scratch();
+
     /** c = op(a)·op(b) (m×k times k×n). */
     void matmul(MemorySegment a, Transpose ta, MemorySegment b, Transpose tb, MemorySegment c, int m, int k, int n);
 

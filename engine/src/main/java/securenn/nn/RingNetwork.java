@@ -35,7 +35,7 @@ public final class RingNetwork
     public static void forward(final RingBackend b, final NetworkSpec spec, final MemorySegment[] params,
         final MemorySegment input, final MemorySegment output, final int n, final int f)
     {
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = b.scratch())
         {
             MemorySegment x = input;
             int p = 0;

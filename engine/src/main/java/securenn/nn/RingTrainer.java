@@ -79,7 +79,7 @@ public final class RingTrainer
         }
         final boolean data = b.holdsData();
         final int layers = spec.layers().size();
-        try (Arena arena = Arena.ofConfined())
+        try (Arena arena = b.scratch())
         {
             final MemorySegment[] inputs = new MemorySegment[layers];
             final MemorySegment[] derivatives = new MemorySegment[layers]; // ReLU′, im2col columns, or argmax indices

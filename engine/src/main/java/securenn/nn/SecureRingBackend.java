@@ -41,6 +41,12 @@ public final class SecureRingBackend implements RingBackend
     }
 
     @Override
+    public java.lang.foreign.Arena scratch()
+    {
+        return party.scratch();
+    }
+
+    @Override
     public boolean holdsData()
     {
         return party.role().holdsShares();

@@ -48,10 +48,10 @@ public final class ProtocolBench
         this.encrypt = encrypt;
     }
 
-    static TransportConfig config(final int basePort, final String threading)
+    static TransportConfig config(final int basePort, final String threading, final Suite suite)
     {
         final TransportConfig c = TransportConfig.udpLoopback(basePort).connectTimeout(60, TimeUnit.SECONDS)
-            .messageTimeout(60, TimeUnit.SECONDS);
+            .messageTimeout(60, TimeUnit.SECONDS).partyIdle(suite.partyIdle);
         return threading.equals("default") ? c : c.threadingMode(ThreadingMode.valueOf(threading));
     }
 
@@ -74,7 +74,7 @@ public final class ProtocolBench
                 outputs.add(CompletableFuture.supplyAsync(() -> ChildJvm.output(child)));
             }
             final List<ProtocolRunner.Measured> mine;
-            try (EmbeddedDriver driver = EmbeddedDriver.start(config(base, threading));
+            try (EmbeddedDriver driver = EmbeddedDriver.start(config(base, threading, suite));
                 PartyTransport transport = PartyTransport.open(0, driver);
                 Arena arena = Arena.ofConfined())
             {

@@ -66,19 +66,53 @@ record ProtocolCase(String protocol, String dims, double paperLanMs, double pape
         cases.add(matMul(1, 100, 1, 0.33, 0.0032));
         cases.add(matMul(1, 500, 100, 4.8, 0.81));
         cases.add(matMul(784, 128, 10, 9.7, 1.69));
-        cases.add(maxPool(8, 50, 4, 59.7, 2.23));
-        cases.add(maxPool(24, 16, 2, 61.1, 5.14));
-        cases.add(maxPool(24, 20, 2, 62.6, 6.43));
+        cases.add(maxPool(8, 50, 4, 59.7, 2.23).using(DRelu.Method.PAPER));
+        cases.add(maxPool(24, 16, 2, 61.1, 5.14).using(DRelu.Method.PAPER));
+        cases.add(maxPool(24, 20, 2, 62.6, 6.43).using(DRelu.Method.PAPER));
         cases.add(dmp(8, 50, 4, 1.9, 0.18));
         cases.add(dmp(24, 16, 2, 4.8, 0.52));
         cases.add(dmp(24, 20, 2, 4.9, 0.65));
-        cases.add(drelu(64, 16, 11.2, 0.68));
-        cases.add(drelu(128, 128, 109.8, 10.88));
-        cases.add(drelu(576, 20, 71.5, 7.65));
+        cases.add(drelu(64, 16, 11.2, 0.68).using(DRelu.Method.PAPER));
+        cases.add(drelu(128, 128, 109.8, 10.88).using(DRelu.Method.PAPER));
+        cases.add(drelu(576, 20, 71.5, 7.65).using(DRelu.Method.PAPER));
         cases.add(relu(64, 16, 0.42, 0.04));
         cases.add(relu(128, 128, 2.8, 0.66));
         cases.add(relu(576, 20, 2.5, 0.46));
         return cases;
+    }
+
+    /**
+     * The cases that compare ReLU′ methods: the paper's protocols run with Algorithm 6 (the rows above); these run
+     * DReLU, a full ReLU and a Maxpool with {@link DRelu.Method#ONE_COMPARE}, the method networks use by default.
+     */
+    static List<ProtocolCase> oneCompare()
+    {
+        return List.of(
+            drelu(128, 128, Double.NaN, Double.NaN).using(DRelu.Method.ONE_COMPARE),
+            drelu(576, 20, Double.NaN, Double.NaN).using(DRelu.Method.ONE_COMPARE),
+            fullRelu(128, 128).using(DRelu.Method.PAPER),
+            fullRelu(128, 128).using(DRelu.Method.ONE_COMPARE),
+            maxPool(24, 20, 2, Double.NaN, Double.NaN).using(DRelu.Method.ONE_COMPARE));
+    }
+
+    /**
+     * This case with every party computing ReLU′ by {@code method}; the paper's rows keep their name, the others are
+     * named "(one compare)" and carry no paper figures.
+     */
+    ProtocolCase using(final DRelu.Method method)
+    {
+        final Prepare inner = prepare;
+        final Prepare set = (p, arena) ->
+        {
+            final Runnable run = inner.on(p, arena);
+            return () ->
+            {
+                p.dreluMethod(method);
+                run.run();
+            };
+        };
+        final String name = method == DRelu.Method.PAPER ? protocol : protocol + " (one compare)";
+        return new ProtocolCase(name, dims, paperLanMs, paperMb, set, warmups, reps, plain);
     }
 
     static MemorySegment shares(final Party p, final Arena arena, final long n)

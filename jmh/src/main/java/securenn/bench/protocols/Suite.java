@@ -7,14 +7,21 @@ import java.util.List;
  * steps, and batch-128 inference for the cost of link encryption. */
 enum Suite
 {
-    PROTOCOLS(2), INFERENCE(1), TRAINING(1), ENCRYPTION(1);
+    PROTOCOLS(2, "yield"), INFERENCE(1, "yield"), TRAINING(1, "backoff"), ENCRYPTION(1, "yield");
 
     /** Measurement passes; only the last is reported (earlier ones let background compilation settle). */
     final int passes;
 
-    Suite(final int passes)
+    /**
+     * How a waiting party idles: training steps are long computations between messages, where yielding waiters take
+     * CPU from the two computing parties (3 parties, 2 cores), so they back off to parking; the rest stay on yield.
+     */
+    final String partyIdle;
+
+    Suite(final int passes, final String partyIdle)
     {
         this.passes = passes;
+        this.partyIdle = partyIdle;
     }
 
     List<ProtocolCase> cases()
@@ -32,7 +39,7 @@ enum Suite
             return InferenceCases.training();
         }
         final List<ProtocolCase> cases = new ArrayList<>(ProtocolCase.table8());
-        cases.add(ProtocolCase.fullRelu(128, 128));
+        cases.addAll(ProtocolCase.oneCompare());
         return cases;
     }
 }

@@ -1,0 +1,90 @@
+package securenn.mpc;
+
+import org.junit.jupiter.api.Test;
+import securenn.kernels.Ring;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ScratchMemoryTest
+{
+    @Test
+    void framesShouldReuseTheSameMemoryAndHandItOutZeroed()
+    {
+        final ScratchMemory scratch = new ScratchMemory();
+        long first;
+        try (Arena a = scratch.frame())
+        {
+            final MemorySegment s = a.allocate(1000 * 8L, 64);
+            first = s.address();
+            s.fill((byte)7);
+        }
+        try (Arena a = scratch.frame())
+        {
+            final MemorySegment s = a.allocate(1000 * 8L, 64);
+            assertThat(s.address()).as("same bytes again").isEqualTo(first);
+            for (int i = 0; i < 1000; i++)
+            {
+                assertThat(s.getAtIndex(Ring.LONG, i)).isZero();
+            }
+        }
+        assertThat(scratch.reservedBytes()).isEqualTo(ScratchMemory.BLOCK);
+    }
+
+    @Test
+    void nestedFramesShouldNotOverlapAndInnerCloseShouldFreeOnlyTheInner()
+    {
+        final ScratchMemory scratch = new ScratchMemory();
+        try (Arena outer = scratch.frame())
+        {
+            final MemorySegment a = outer.allocate(100, 8);
+            a.fill((byte)1);
+            long innerAddress;
+            try (Arena inner = scratch.frame())
+            {
+                final MemorySegment b = inner.allocate(100, 8);
+                innerAddress = b.address();
+                assertThat(b.address()).isGreaterThanOrEqualTo(a.address() + 100);
+                // the outer frame is not innermost now: it still allocates, from memory of its own
+                final MemorySegment c = outer.allocate(100, 8);
+                assertThat(c.address() + 100 <= b.address() || c.address() >= b.address() + 100).isTrue();
+                b.fill((byte)2);
+                c.fill((byte)3);
+            }
+            final MemorySegment d = outer.allocate(100, 8);
+            assertThat(d.address()).as("the inner frame's bytes are free again").isEqualTo(innerAddress);
+            assertThat(a.get(Ring.BYTE, 99)).isEqualTo((byte)1);
+        }
+    }
+
+    @Test
+    void largeRequestsShouldGetTheirOwnBlockAndAlignmentShouldHold()
+    {
+        final ScratchMemory scratch = new ScratchMemory();
+        try (Arena a = scratch.frame())
+        {
+            a.allocate(3, 1);
+            final MemorySegment aligned = a.allocate(64, 64);
+            assertThat(aligned.address() % 64).isZero();
+            final MemorySegment big = a.allocate(ScratchMemory.BLOCK + 8, 64);
+            assertThat(big.byteSize()).isEqualTo(ScratchMemory.BLOCK + 8);
+            big.set(Ring.BYTE, big.byteSize() - 1, (byte)5);
+        }
+        assertThat(scratch.reservedBytes()).isGreaterThan(2 * ScratchMemory.BLOCK);
+    }
+
+    @Test
+    void closingOutOfOrderShouldBeRefused()
+    {
+        final ScratchMemory scratch = new ScratchMemory();
+        final Arena outer = scratch.frame();
+        final Arena inner = scratch.frame();
+        assertThatThrownBy(outer::close).isInstanceOf(IllegalStateException.class).hasMessageContaining("innermost");
+        inner.close();
+        outer.close();
+        assertThatThrownBy(() -> outer.allocate(8, 8)).isInstanceOf(IllegalStateException.class);
+    }
+}
