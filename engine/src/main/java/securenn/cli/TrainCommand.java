@@ -31,18 +31,48 @@ import java.util.concurrent.Callable;
         "Networks of fc, conv, relu and maxpool layers; prints progress (loss proxy, images/s, ETA), measures test",
         "accuracy at each epoch end and checkpoints each party's shares. --engine twin runs the same arithmetic in the",
         "clear with the secure run's truncation carries (bit-for-bit equal for equal seeds); --verify-twin N checks that",
-        "during the first N secure iterations."})
+        "during the first N secure iterations. --engine float runs the same step in double precision."})
 final class TrainCommand implements Callable<Integer>
 {
     enum Engine
     {
-        secure, twin
+        secure, twin, floating;
+
+        /** How the header names it. */
+        String label()
+        {
+            return switch (this)
+            {
+                case secure -> "secure";
+                case twin -> "fixed-point twin";
+                case floating -> "float";
+            };
+        }
+    }
+
+    /** --engine values: secure, twin, float ("float" cannot be a constant's name). */
+    static final class EngineName implements picocli.CommandLine.ITypeConverter<Engine>
+    {
+        @Override
+        public Engine convert(final String value)
+        {
+            return switch (value)
+            {
+                case "secure" -> Engine.secure;
+                case "twin" -> Engine.twin;
+                case "float" -> Engine.floating;
+                default -> throw new picocli.CommandLine.TypeConversionException("'" + value
+                    + "' is not an engine; use secure, twin or float");
+            };
+        }
     }
 
     @Option(names = "--network", defaultValue = "A", description = "Built-in network A–D (default: ${DEFAULT-VALUE}).")
     String network;
 
-    @Option(names = "--engine", defaultValue = "secure", description = "secure (three parties) or twin (fixed-point plaintext) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--engine", defaultValue = "secure", converter = EngineName.class, description = "secure (three "
+        + "parties), twin (fixed-point plaintext, equal to secure bit for bit) or float (the same training in double "
+        + "precision: what fixed point costs) (default: ${DEFAULT-VALUE}).")
     Engine engine;
 
     @Option(names = "--data", description = "MNIST directory; default: the bundled 100-image sample (as training and test set).")
@@ -141,13 +171,17 @@ final class TrainCommand implements Callable<Integer>
                     + ", not of --network " + network);
             }
             System.out.printf("%s training of network %s (%s): %d images per epoch in batches of %d, learning rate 2^-%d%s, seed %d%s%n",
-                engine == Engine.secure ? "secure" : "fixed-point twin", spec.name(),
+                engine.label(), spec.name(),
                 rule.describe() + (fp.fractionBits() == FixedPoint.DEFAULT.fractionBits() ? "" : ", " + fp.fractionBits() + " fraction bits"),
                 perEpoch * batch, batch, rateShift,
                 rateHalving == 0 ? "" : " halved every " + rateHalving + " epochs", seed, resume == null ? "" : ", resumed from " + resume);
             final long t0 = System.nanoTime();
-            try (TrainingEngine trainer = engine == Engine.secure ? new SecureTraining(start, seed, rule)
-                : new TwinTraining(start, seed, rule);
+            try (TrainingEngine trainer = switch (engine)
+                {
+                    case secure -> new SecureTraining(start, seed, rule);
+                    case twin -> new TwinTraining(start, seed, rule);
+                    case floating -> new FloatTraining(start, rule);
+                };
                 TrainingEngine twin = verifyTwin > 0 ? new TwinTraining(start, seed, rule) : null)
             {
                 run(trainer, twin, spec, train, test, perEpoch, fp, shift);
@@ -202,7 +236,7 @@ final class TrainCommand implements Callable<Integer>
             }
             final String saved = checkpoint(trainer);
             System.out.printf("epoch %d: %s test accuracy %.2f%% on %d images%s%n", epoch,
-                engine == Engine.secure ? "secure" : "twin", 100 * trainer.accuracy(test, new SplittableRandom(seed + 3 + epoch)),
+                engine == Engine.twin ? "twin" : engine.label(), 100 * trainer.accuracy(test, new SplittableRandom(seed + 3 + epoch)),
                 test.count(), saved);
         }
     }

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 public final class AccuracyRuns
 {
     private static final Pattern HEADER = Pattern.compile(
-        "^(secure|fixed-point twin) training of network (\\w+)(?: \\((ASM|squared-error|multiclass-hinge) output error(?:, momentum ([0-9.]+))?(?:, (\\d+) fraction bits)?\\))?: (\\d+) images per epoch in batches of (\\d+), (learning rate .*)$");
-    private static final Pattern EPOCH = Pattern.compile("^epoch (\\d+): (?:secure|twin) test accuracy ([0-9.]+)% on (\\d+) images");
+        "^(secure|fixed-point twin|float) training of network (\\w+)(?: \\((ASM|squared-error|multiclass-hinge) output error(?:, momentum ([0-9.]+))?(?:, (\\d+) fraction bits)?\\))?: (\\d+) images per epoch in batches of (\\d+), (learning rate .*)$");
+    private static final Pattern EPOCH = Pattern.compile("^epoch (\\d+): (?:secure|twin|float) test accuracy ([0-9.]+)% on (\\d+) images");
     private static final Pattern VERIFIED = Pattern.compile("^twin check passed: .* after each of (\\d+) iterations");
     private static final Pattern DONE = Pattern.compile("^trained (\\d+) epochs in ([0-9.]+) minutes");
 
@@ -57,7 +57,7 @@ public final class AccuracyRuns
             Matcher m = HEADER.matcher(line);
             if (m.find())
             {
-                run.put("engine", m.group(1).equals("secure") ? "secure" : "twin");
+                run.put("engine", m.group(1).equals("fixed-point twin") ? "twin" : m.group(1));
                 run.put("network", m.group(2));
                 run.put("loss", m.group(3) == null ? "ASM" : m.group(3));
                 run.put("momentum", m.group(4) == null ? 0.0 : Double.parseDouble(m.group(4)));
