@@ -131,6 +131,34 @@ class ReportGeneratorTest
     }
 
     @Test
+    void networkCRunsShouldNameTheirOutputErrorAndCountAFullSecureEpoch() throws Exception
+    {
+        Files.createDirectories(dir.resolve("accuracy"));
+        final java.util.function.BiFunction<String, String, String> header = (engine, loss) -> engine
+            + " training of network C (" + loss + " output error, momentum 0.875): 59904 images per epoch in batches of 128, "
+            + "learning rate 2^-7 halved every 5 epochs, seed 1";
+        final List<String> fifteen = new java.util.ArrayList<>(List.of(header.apply("fixed-point twin", "multiclass-hinge")));
+        for (int e = 1; e <= 15; e++)
+        {
+            fifteen.add("epoch " + e + ": twin test accuracy " + (e == 15 ? "99.12" : "98.00") + "% on 10000 images");
+        }
+        Files.writeString(dir.resolve("accuracy/C-twin.log"), String.join("\n", fifteen));
+        Files.writeString(dir.resolve("accuracy/C-secure.log"), String.join("\n", header.apply("secure", "multiclass-hinge"),
+            "epoch 1: secure test accuracy 97.96% on 10000 images", "trained 1 epochs in 45.0 minutes"));
+        Files.writeString(dir.resolve("accuracy/C-float.log"), String.join("\n", header.apply("float", "squared-error"),
+            "epoch 1: float test accuracy 90.00% on 10000 images"));
+        final List<Map<String, Object>> runs = AccuracyRuns.read(dir);
+        assertThat(runs).extracting(r -> r.get("engine")).containsExactlyInAnyOrder("twin", "secure", "float");
+        final StringBuilder md = new StringBuilder();
+        final Targets targets = new Targets();
+        AccuracyRuns.appendMarkdown(runs, md, targets);
+        assertThat(md.toString()).contains("| accuracy/C-float.log | float | C | squared-error | 128 |");
+        assertThat(targets.asList()).extracting(t -> t.get("target") + " = " + t.get("measured") + " " + t.get("met"))
+            .contains("network C ≥ 99.0% after 15 epochs (twin, multiclass-hinge output error) = 99.12% true",
+                "network C: at least one full secure epoch, accuracy reported = 97.96% after 1 epoch, 45.0 min true");
+    }
+
+    @Test
     void encryptionReportShouldPairTheRunsAndJudgeNetworkCsOverhead() throws Exception
     {
         final List<Map<String, Object>> plain = List.of(row("Network A", "batch 128", 70.0, 21, 21_000_000, Double.NaN),
