@@ -18,15 +18,15 @@ class ScratchMemoryTest
         long first;
         try (Arena a = scratch.frame())
         {
-            final MemorySegment s = a.allocate(1000 * 8L, 64);
+            final MemorySegment s = a.allocate(ScratchMemory.SMALL, 64);
             first = s.address();
             s.fill((byte)7);
         }
         try (Arena a = scratch.frame())
         {
-            final MemorySegment s = a.allocate(1000 * 8L, 64);
+            final MemorySegment s = a.allocate(ScratchMemory.SMALL, 64);
             assertThat(s.address()).as("same bytes again").isEqualTo(first);
-            for (int i = 0; i < 1000; i++)
+            for (long i = 0; i < ScratchMemory.SMALL / 8; i++)
             {
                 assertThat(s.getAtIndex(Ring.LONG, i)).isZero();
             }
@@ -40,23 +40,27 @@ class ScratchMemoryTest
         final ScratchMemory scratch = new ScratchMemory();
         try (Arena outer = scratch.frame())
         {
-            final MemorySegment a = outer.allocate(100, 8);
+            final long big = ScratchMemory.SMALL;
+            final MemorySegment a = outer.allocate(big, 8);
             a.fill((byte)1);
             long innerAddress;
             try (Arena inner = scratch.frame())
             {
-                final MemorySegment b = inner.allocate(100, 8);
+                final MemorySegment b = inner.allocate(big, 8);
                 innerAddress = b.address();
-                assertThat(b.address()).isGreaterThanOrEqualTo(a.address() + 100);
+                assertThat(b.address()).isGreaterThanOrEqualTo(a.address() + big);
                 // the outer frame is not innermost now: it still allocates, from memory of its own
-                final MemorySegment c = outer.allocate(100, 8);
-                assertThat(c.address() + 100 <= b.address() || c.address() >= b.address() + 100).isTrue();
+                final MemorySegment c = outer.allocate(big, 8);
+                assertThat(c.address() + big <= b.address() || c.address() >= b.address() + big).isTrue();
                 b.fill((byte)2);
                 c.fill((byte)3);
             }
-            final MemorySegment d = outer.allocate(100, 8);
+            final MemorySegment d = outer.allocate(big, 8);
             assertThat(d.address()).as("the inner frame's bytes are free again").isEqualTo(innerAddress);
-            assertThat(a.get(Ring.BYTE, 99)).isEqualTo((byte)1);
+            assertThat(a.get(Ring.BYTE, big - 1)).isEqualTo((byte)1);
+            final MemorySegment small = outer.allocate(16, 8);
+            assertThat(small.address() < d.address() || small.address() >= d.address() + big)
+                .as("small requests come from ordinary arena memory").isTrue();
         }
     }
 
@@ -66,8 +70,8 @@ class ScratchMemoryTest
         final ScratchMemory scratch = new ScratchMemory();
         try (Arena a = scratch.frame())
         {
-            a.allocate(3, 1);
-            final MemorySegment aligned = a.allocate(64, 64);
+            a.allocate(ScratchMemory.SMALL + 3, 1);
+            final MemorySegment aligned = a.allocate(ScratchMemory.SMALL, 64);
             assertThat(aligned.address() % 64).isZero();
             final MemorySegment big = a.allocate(ScratchMemory.BLOCK + 8, 64);
             assertThat(big.byteSize()).isEqualTo(ScratchMemory.BLOCK + 8);
