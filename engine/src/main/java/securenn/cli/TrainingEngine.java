@@ -18,8 +18,8 @@ interface TrainingEngine extends AutoCloseable
      * One step on a batch encoded in fixed point (plaintext, as the data owner holds it).
      *
      * @param shift s: learning rate / batch size = 2^−s
-     * @return the batch's squared error Σ (ASM − Y)² at scale 2^(2f), the loss proxy (secure: the two shares opened
-     *         by the data owner — one number per batch)
+     * @return the batch's loss proxy at scale 2^(2f) — Σ δ² (ASM, squared error) or the hinge loss — (secure: the two
+     *         shares opened by the data owner, one number per batch)
      */
     long step(MemorySegment images, MemorySegment labels, int n, int shift, SplittableRandom owner);
 

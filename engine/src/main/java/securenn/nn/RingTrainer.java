@@ -43,8 +43,8 @@ public final class RingTrainer
 
     /**
      * Updates {@code params} in place with one SGD step on a batch of n items and returns this party's share of the
-     * batch's squared error Σ (ASM(u) − Y)² at scale 2^(2f) (the loss proxy: one extra element-wise product; P2
-     * returns 0). Opening it reveals one number per batch to whoever adds the two shares.
+     * batch's loss proxy at scale 2^(2f): Σ δ² for ASM and squared error (one extra element-wise product), the
+     * hinge loss for hinge (P2 returns 0). Opening it reveals one number per batch to whoever adds the two shares.
      *
      * @param labels n × outputs, one-hot in fixed point (value 2^f at the label); null for P2
      * @param shift  s: the learning rate divided by the batch size is 2^−s (the paper: 2^−7 / 128, s = 14)
