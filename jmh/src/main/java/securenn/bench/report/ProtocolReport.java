@@ -34,7 +34,9 @@ public final class ProtocolReport
             .append("messages (Lamport depth). Bytes: payload sent by all three parties, equal to the whitepaper's Table 2 formulas ")
             .append("(asserted by CostContractTest); Table 8 prints them cut to two digits, so they are compared at that ")
             .append("precision. Plaintext: the same computation in the clear in one process (the overhead baseline). Paper: LAN column and Comm column ")
-            .append("of Table 8 (3 × EC2 c4.8xlarge, 625 MB/s, 0.22 ms ping).\n\n").append(machine.toMarkdown())
+            .append("of Table 8 (3 × EC2 c4.8xlarge, 625 MB/s, 0.22 ms ping). The paper's rows run its DReLU (Algorithm 6: ")
+            .append("ShareConvert + ComputeMSB); rows marked \"(one compare)\" run the DReLU networks use by default ")
+            .append("(one masked opening and one PrivateCompare: 3 rounds, 216 bytes per element; docs/ARCHITECTURE.md).\n\n").append(machine.toMarkdown())
             .append("\n| protocol | dimension | ours ms (median) | min – max ms | paper LAN ms | speed-up | rounds | ours MB ")
             .append("| paper MB | plaintext ms | secure / plaintext |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (final Map<String, Object> r : rows)
