@@ -75,7 +75,8 @@ public final class BenchMain
           --quick          shorter runs: a smoke test with wider error bars
           --out DIR        where reports go (default: perf-reports)
           --include REGEX  kernels only: benchmarks whose name matches, e.g. 'GemmBench'
-          --threading MODE protocols and inference: the Aeron driver threading, INVOKER (the default) or SHARED
+          --threading MODE protocols, inference, training: the Aeron driver threading, INVOKER or SHARED (default:
+                   INVOKER; SHARED for training)
         """;
 
     private BenchMain()
@@ -193,7 +194,9 @@ public final class BenchMain
     private static void training(final Path out, final boolean quick, final String threading) throws Exception
     {
         progress("training");
-        final List<Map<String, Object>> rows = new ProtocolBench(quick, threading, "training").run();
+        // long steps moving ~1 GB: a driver thread per process keeps data flowing while the party computes
+        final List<Map<String, Object>> rows = new ProtocolBench(quick, threading.equals("default") ? "SHARED" : threading,
+            "training").run();
         PlaintextTwins.addTrainingTo(rows, quick);
         new TrainingReport(MachineInfo.current(), rows).write(out);
         wrote(out, "training");
