@@ -56,11 +56,7 @@ public final class FloatTrainer
                 saved[l + 1] = new double[n * m.out().size()];
                 a = maxPool(m, a, saved[l + 1], n);
                 saved[l] = new double[a.length];
-                for (int i = 0; i < a.length; i++)
-                {
-                    saved[l][i] = a[i] >= 0 ? 1 : 0;
-                    a[i] = Math.max(0, a[i]);
-                }
+                a = relu(a, saved[l]);
                 swapped[l] = true;
                 l++;
                 continue;
@@ -76,13 +72,7 @@ public final class FloatTrainer
                 case NetworkSpec.Relu r ->
                 {
                     saved[l] = new double[a.length];
-                    final double[] out = new double[a.length];
-                    for (int i = 0; i < a.length; i++)
-                    {
-                        saved[l][i] = a[i] >= 0 ? 1 : 0;
-                        out[i] = Math.max(0, a[i]);
-                    }
-                    a = out;
+                    a = relu(a, saved[l]);
                 }
                 case NetworkSpec.MaxPool m ->
                 {
@@ -200,12 +190,31 @@ public final class FloatTrainer
     /** (C·k·k) × (n·oh·ow) columns, patch rows ordered (channel, ky, kx) and columns (item, oy, ox). */
     static double[] im2col(final NetworkSpec.Conv c, final double[] x, final int n)
     {
+        final double[] cols = new double[c.patchSize() * n * c.out().height() * c.out().width()];
+        patches(c, n, x, cols, true);
+        return cols;
+    }
+
+    /** The inverse layout of {@link #im2col}: every column entry added back into the input position it came from. */
+    private static double[] col2im(final NetworkSpec.Conv c, final double[] cols, final int n)
+    {
+        final double[] x = new double[n * c.in().size()];
+        patches(c, n, x, cols, false);
+        return x;
+    }
+
+    /**
+     * Visits every (input position, column entry) pair of a convolution's im2col layout: copies the input into the
+     * columns when gathering, adds the columns back into the input (overlapping windows sum) otherwise.
+     */
+    private static void patches(final NetworkSpec.Conv c, final int n, final double[] x, final double[] cols,
+        final boolean gather)
+    {
         final NetworkSpec.Shape in = c.in();
         final NetworkSpec.Shape out = c.out();
         final int k = c.kernel();
         final int plane = out.height() * out.width();
         final int columns = n * plane;
-        final double[] cols = new double[c.patchSize() * columns];
         for (int ci = 0; ci < in.channels(); ci++)
         {
             for (int ky = 0; ky < k; ky++)
@@ -227,8 +236,16 @@ public final class FloatTrainer
                                 final int ix = ox * c.stride() + kx - c.padding();
                                 if (ix >= 0 && ix < in.width())
                                 {
-                                    cols[row + s * plane + oy * out.width() + ox] =
-                                        x[((s * in.channels() + ci) * in.height() + iy) * in.width() + ix];
+                                    final int at = ((s * in.channels() + ci) * in.height() + iy) * in.width() + ix;
+                                    final int col = row + s * plane + oy * out.width() + ox;
+                                    if (gather)
+                                    {
+                                        cols[col] = x[at];
+                                    }
+                                    else
+                                    {
+                                        x[at] += cols[col];
+                                    }
                                 }
                             }
                         }
@@ -236,7 +253,6 @@ public final class FloatTrainer
                 }
             }
         }
-        return cols;
     }
 
     private static double[] convForward(final NetworkSpec.Conv c, final double[] w, final double[] b, final double[] cols,
@@ -317,47 +333,6 @@ public final class FloatTrainer
         return in;
     }
 
-    private static double[] col2im(final NetworkSpec.Conv c, final double[] dcols, final int n)
-    {
-        final NetworkSpec.Shape in = c.in();
-        final NetworkSpec.Shape out = c.out();
-        final int k = c.kernel();
-        final int plane = out.height() * out.width();
-        final int columns = n * plane;
-        final double[] x = new double[n * in.size()];
-        for (int ci = 0; ci < in.channels(); ci++)
-        {
-            for (int ky = 0; ky < k; ky++)
-            {
-                for (int kx = 0; kx < k; kx++)
-                {
-                    final int row = ((ci * k + ky) * k + kx) * columns;
-                    for (int s = 0; s < n; s++)
-                    {
-                        for (int oy = 0; oy < out.height(); oy++)
-                        {
-                            final int iy = oy * c.stride() + ky - c.padding();
-                            if (iy < 0 || iy >= in.height())
-                            {
-                                continue;
-                            }
-                            for (int ox = 0; ox < out.width(); ox++)
-                            {
-                                final int ix = ox * c.stride() + kx - c.padding();
-                                if (ix >= 0 && ix < in.width())
-                                {
-                                    x[((s * in.channels() + ci) * in.height() + iy) * in.width() + ix] +=
-                                        dcols[row + s * plane + oy * out.width() + ox];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return x;
-    }
-
     private static double[] fcBackward(final NetworkSpec.Fc fc, final double[][] params, final int weights, final int bias,
         final double[] x, final double[] delta, final int n, final boolean propagate, final double scale, final Sgd rule,
         final double[][] velocity)
@@ -392,7 +367,19 @@ public final class FloatTrainer
         return dx;
     }
 
-    /** Maximum of each k×k window; {@code index} receives the position of its last maximum. */
+    /** max(0, x), with ReLU′ (1 for x ≥ 0, as DReLU gives) into {@code derivative}. */
+    private static double[] relu(final double[] x, final double[] derivative)
+    {
+        final double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++)
+        {
+            derivative[i] = x[i] >= 0 ? 1 : 0;
+            out[i] = Math.max(0, x[i]);
+        }
+        return out;
+    }
+
+        /** Maximum of each k×k window; {@code index} receives the position of its last maximum. */
     private static double[] maxPool(final NetworkSpec.MaxPool m, final double[] x, final double[] index, final int n)
     {
         final double[] y = new double[n * m.out().size()];

@@ -314,21 +314,7 @@ public final class RingTrainer
         final MemorySegment sums = data ? longs(arena, size) : null;
         if (data)
         {
-            for (int s = 0; s < n; s++)
-            {
-                long sum = 0;
-                for (int i = 0; i < k; i++)
-                {
-                    sum += positive.getAtIndex(Ring.LONG, (long)s * k + i);
-                }
-                for (int i = 0; i < k; i++)
-                {
-                    sums.setAtIndex(Ring.LONG, (long)s * k + i, sum);
-                }
-            }
-        }
-        if (data)
-        {
+            broadcastRowSums(positive, sums, n, k);
             b.addConstant(sums, 1, size);
         }
         final MemorySegment asm = data ? longs(arena, size) : null;
