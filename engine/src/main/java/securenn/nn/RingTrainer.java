@@ -90,8 +90,6 @@ public final class RingTrainer
             {
                 final NetworkSpec.Layer layer = spec.layers().get(l);
                 inputs[l] = x;
-                final long size = (long)n * layer.out().size();
-                final MemorySegment y = data ? longs(arena, size) : null;
                 if (layer instanceof NetworkSpec.Relu && l + 1 < layers
                     && spec.layers().get(l + 1) instanceof NetworkSpec.MaxPool m)
                 {
@@ -110,6 +108,8 @@ public final class RingTrainer
                     l++;
                     continue;
                 }
+                final long size = (long)n * layer.out().size();
+                final MemorySegment y = data ? longs(arena, size) : null;
                 switch (layer)
                 {
                     case NetworkSpec.Fc fc -> RingNetwork.fc(b, fc, params[p++], params[p++], x, y, n, f);

@@ -194,9 +194,7 @@ public final class BenchMain
     private static void training(final Path out, final boolean quick, final String threading) throws Exception
     {
         progress("training");
-        // long steps moving ~1 GB: a driver thread per process keeps data flowing while the party computes
-        final List<Map<String, Object>> rows = new ProtocolBench(quick, threading.equals("default") ? "SHARED" : threading,
-            "training").run();
+        final List<Map<String, Object>> rows = new ProtocolBench(quick, threading, "training").run(); // SHARED by default (Suite)
         PlaintextTwins.addTrainingTo(rows, quick);
         new TrainingReport(MachineInfo.current(), rows).write(out);
         wrote(out, "training");

@@ -52,7 +52,8 @@ public final class ProtocolBench
     {
         final TransportConfig c = TransportConfig.udpLoopback(basePort).connectTimeout(60, TimeUnit.SECONDS)
             .messageTimeout(60, TimeUnit.SECONDS).partyIdle(suite.partyIdle);
-        return threading.equals("default") ? c : c.threadingMode(ThreadingMode.valueOf(threading));
+        final String mode = threading.equals("default") ? suite.defaultThreading : threading;
+        return mode == null ? c : c.threadingMode(ThreadingMode.valueOf(mode));
     }
 
     public String threading()

@@ -7,7 +7,7 @@ import java.util.List;
  * steps, and batch-128 inference for the cost of link encryption. */
 enum Suite
 {
-    PROTOCOLS(2, "yield"), INFERENCE(1, "yield"), TRAINING(1, "backoff"), ENCRYPTION(1, "yield");
+    PROTOCOLS(2, "yield", null), INFERENCE(1, "yield", null), TRAINING(1, "backoff", "SHARED"), ENCRYPTION(1, "yield", null);
 
     /** Measurement passes; only the last is reported (earlier ones let background compilation settle). */
     final int passes;
@@ -18,10 +18,18 @@ enum Suite
      */
     final String partyIdle;
 
-    Suite(final int passes, final String partyIdle)
+    /**
+     * Aeron driver threading when the command line names none (null: the transport's own default, INVOKER). Training
+     * steps move about 1 GB, which in INVOKER mode flows only while both ends are inside a transport call, so its
+     * processes get a driver thread each (SHARED).
+     */
+    final String defaultThreading;
+
+    Suite(final int passes, final String partyIdle, final String defaultThreading)
     {
         this.passes = passes;
         this.partyIdle = partyIdle;
+        this.defaultThreading = defaultThreading;
     }
 
     List<ProtocolCase> cases()
