@@ -49,7 +49,7 @@ public final class DReluOneCompare
         {
             final AesCtrPrg withP2 = p.prg(Role.P2);
             final MemorySegment c = Party.randomLongs(arena, withP2, n); // r_j
-            final MemorySegment rBits = Party.bytes(arena, n * Ring.BITS);
+            final MemorySegment rBits = Party.bytesForOverwrite(arena, n * Ring.BITS);
             if (j == 0)
             {
                 ZpSampler.uniform(withP2, rBits, n * Ring.BITS);
@@ -61,7 +61,7 @@ public final class DReluOneCompare
             {
                 p.receive(Role.P2, Step.DRELU_BITS, rBits);
             }
-            final MemorySegment theirs = Party.longs(arena, n);
+            final MemorySegment theirs = Party.longsForOverwrite(arena, n);
             p.receive(other, Step.DRELU_OPEN, theirs);
             p.kernels().ring().add(c, theirs, c, n);
 
@@ -97,9 +97,9 @@ public final class DReluOneCompare
             final MemorySegment r = Party.randomLongs(arena, withP0, n);
             final MemorySegment r1 = Party.randomLongs(arena, p.prg(Role.P1), n);
             p.kernels().ring().add(r, r1, r, n);
-            final MemorySegment bits0 = Party.bytes(arena, n * Ring.BITS);
+            final MemorySegment bits0 = Party.bytesForOverwrite(arena, n * Ring.BITS);
             ZpSampler.uniform(withP0, bits0, n * Ring.BITS);
-            final MemorySegment bits1 = Party.bytes(arena, n * Ring.BITS);
+            final MemorySegment bits1 = Party.bytesForOverwrite(arena, n * Ring.BITS);
             final MemorySegment low = r1; // reused: r′ = r mod 2^63
             for (long i = 0; i < n; i++)
             {
@@ -109,7 +109,7 @@ public final class DReluOneCompare
             p.kernels().zp().sub(bits1, bits0, bits1, n * Ring.BITS);
             p.send(Role.P1, Step.DRELU_BITS, bits1);
 
-            final MemorySegment gamma = Party.bytes(arena, n);
+            final MemorySegment gamma = Party.bytesForOverwrite(arena, n);
             PrivateCompare.run(p, null, null, null, gamma, n);
             for (long i = 0; i < n; i++)
             {

@@ -89,6 +89,11 @@ public final class LocalSession implements AutoCloseable
                 {
                     failure = new IllegalStateException(Role.of(i) + " failed: " + ex.getCause(), ex.getCause());
                 }
+                else
+                {
+                    // often the root cause: a party that throws leaves its peers waiting for its next message
+                    failure.addSuppressed(new IllegalStateException(Role.of(i) + " failed: " + ex.getCause(), ex.getCause()));
+                }
             }
             catch (final InterruptedException | TimeoutException ex)
             {

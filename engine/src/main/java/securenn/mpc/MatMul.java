@@ -14,12 +14,18 @@ import java.lang.foreign.MemorySegment;
  *
  * <pre>
  *   P0, P1:  E_j = X_j − A_j,  F_j = Y_j − B_j;   exchange and open E = X − A, F = Y − B
- *   P0:      Z_0 = X_0·F + E·Y_0 + C_0
- *   P1:      Z_1 = (X_1 − E)·F + E·Y_1 + C_1          (Σ Z_j = XF + EY − EF + AB = XY)
+ *   P0:      Z_0 = A_0·F + E·(B_0 + F) + C_0    (or (A_0 + E)·F + E·B_0: the addition on the smaller operand)
+ *   P1:      Z_1 = A_1·F + E·B_1 + C_1          (Σ Z_j = AF + EB + EF + AB = (A + E)(B + F) = XY)
  * </pre>
  * One round (P2's message travels alongside the P0↔P1 exchange). Bytes: P0→P1 and P1→P0 each (mk + kn)·8,
- * P2→P1 mn·8 — the paper's (2mk + 2kn + mn)ℓ. {@link #hadamard} is the element-wise twin (n-element vectors:
- * 2n·8 each way and n·8 from P2).
+ * P2→P1 mn·8 — the paper's (2mk + 2kn + mn)ℓ.
+ *
+ * <p>The opening and the product are separate steps ({@link #open}, then {@link #multiply(Party, Factor, Transpose,
+ * Factor, Transpose, MemorySegment, int, int, int)}), so a matrix opened once is a factor of every later product it
+ * enters: training opens a layer's input and weights in the forward pass and δ once in backprop, and its three
+ * products cost only P2's corrections beyond that. A convolution opens its input, not its k²-fold larger column
+ * matrix ({@link Factor#im2col}). {@link #hadamard} is the element-wise product (n-element vectors: 2n·8 each way and
+ * n·8 from P2).
  */
 public final class MatMul
 {
@@ -29,121 +35,215 @@ public final class MatMul
 
     /**
      * Shares of Z = op(X)·op(Y) (m×k times k×n) into {@code z}; P2 passes null for x, y and z. Transposed operands
-     * follow {@link Gemm}'s convention.
+     * follow {@link Gemm}'s convention. Opens both operands ({@link #open}) and multiplies the factors.
      */
     public static void multiply(final Party p, final MemorySegment x, final Transpose tx, final MemorySegment y,
         final Transpose ty, final MemorySegment z, final int m, final int k, final int n)
     {
-        final long xs = (long)m * k;
-        final long ys = (long)k * n;
-        final long zs = (long)m * n;
-        final Gemm gemm = p.kernels().gemm();
         try (Arena arena = p.scratch())
         {
-            final MemorySegment[] abc = drawTriple(p, arena, xs, ys, zs);
-            final MemorySegment a = abc[0];
-            final MemorySegment b = abc[1];
-            final MemorySegment c = abc[2];
-            if (p.role() == Role.P2)
-            {
-                final MemorySegment c1 = Party.longs(arena, zs);
-                gemm.multiply(a, tx, b, ty, c1, m, k, n, false);
-                p.kernels().ring().sub(c1, c, c1, zs);
-                p.send(Role.P1, Step.MATMUL_TRIPLE, c1);
-                return;
-            }
-            final MemorySegment ef = open(p, arena, x, a, xs, y, b, ys);
-            final MemorySegment e = ef.asSlice(0, xs * Long.BYTES);
-            final MemorySegment f = ef.asSlice(xs * Long.BYTES, ys * Long.BYTES);
-            if (p.role() == Role.P1)
-            {
-                p.receive(Role.P2, Step.MATMUL_TRIPLE, c);
-                final MemorySegment xMinusE = Party.longs(arena, xs);
-                p.kernels().ring().sub(x, e, xMinusE, xs);
-                gemm.multiply(xMinusE, tx, f, ty, z, m, k, n, false);
-            }
-            else
-            {
-                gemm.multiply(x, tx, f, ty, z, m, k, n, false);
-            }
-            gemm.multiply(e, tx, y, ty, z, m, k, n, true);
-            p.kernels().ring().add(z, c, z, zs);
-        }
-    }
-
-    /** Element-wise product of two shared vectors of n elements into {@code z}; P2 passes nulls. */
-    public static void hadamard(final Party p, final MemorySegment x, final MemorySegment y, final MemorySegment z,
-        final long n)
-    {
-        final RingOps ring = p.kernels().ring();
-        try (Arena arena = p.scratch())
-        {
-            final MemorySegment[] abc = drawTriple(p, arena, n, n, n);
-            final MemorySegment a = abc[0];
-            final MemorySegment b = abc[1];
-            final MemorySegment c = abc[2];
-            if (p.role() == Role.P2)
-            {
-                ring.mul(a, b, a, n);
-                ring.sub(a, c, a, n);
-                p.send(Role.P1, Step.MATMUL_TRIPLE, a);
-                return;
-            }
-            final MemorySegment ef = open(p, arena, x, a, n, y, b, n);
-            final MemorySegment e = ef.asSlice(0, n * Long.BYTES);
-            final MemorySegment f = ef.asSlice(n * Long.BYTES, n * Long.BYTES);
-            final MemorySegment t = Party.longs(arena, n);
-            if (p.role() == Role.P1)
-            {
-                p.receive(Role.P2, Step.MATMUL_TRIPLE, c);
-                ring.sub(x, e, t, n);
-                ring.mul(t, f, t, n);
-            }
-            else
-            {
-                ring.mul(x, f, t, n);
-            }
-            ring.mul(e, y, z, n);
-            ring.add(z, t, z, n);
-            ring.add(z, c, z, n);
+            final Factor[] f = open(p, arena, new long[]{(long)m * k, (long)k * n}, x, y);
+            multiply(p, f[0], tx, f[1], ty, z, m, k, n);
         }
     }
 
     /**
-     * The triple's PRF-derived parts, {A, B, C}: P0 draws A0, B0, C0 from its stream with P2; P1 draws A1, B1 from its
-     * stream with P2 and gets an empty C (filled by P2's correction); P2 draws both parties' parts in the same order and
-     * returns A = A0 + A1, B = B0 + B1 and C0.
+     * Shares of Z = op(X)·op(Y) from factors opened earlier: no opening, only P2's correction C1 = A·B − C0 (m·n
+     * values to P1) travels. With X = A + E, Y = B + F, P0 adds E·F through the smaller operand:
+     * <pre>
+     *   P0:  Z_0 = (A_0 + E)·F + E·B_0 + C_0   or   A_0·F + E·(B_0 + F) + C_0
+     *   P1:  Z_1 = A_1·F + E·B_1 + C_1
+     *   Σ Z_j = A·F + E·B + E·F + A·B = (A + E)(B + F) = X·Y
+     * </pre>
+     * P2 passes null for z.
      */
-    private static MemorySegment[] drawTriple(final Party p, final Arena arena, final long as, final long bs, final long cs)
+    public static void multiply(final Party p, final Factor x, final Transpose tx, final Factor y, final Transpose ty,
+        final MemorySegment z, final int m, final int k, final int n)
     {
-        if (p.role() != Role.P2)
-        {
-            final MemorySegment a = Party.randomLongs(arena, p.prg(Role.P2), as);
-            final MemorySegment b = Party.randomLongs(arena, p.prg(Role.P2), bs);
-            final MemorySegment c = p.role() == Role.P0 ? Party.randomLongs(arena, p.prg(Role.P2), cs) : Party.longs(arena, cs);
-            return new MemorySegment[]{a, b, c};
-        }
-        final MemorySegment a = Party.randomLongs(arena, p.prg(Role.P0), as);
-        final MemorySegment b = Party.randomLongs(arena, p.prg(Role.P0), bs);
-        final MemorySegment c0 = Party.randomLongs(arena, p.prg(Role.P0), cs);
-        p.kernels().ring().add(a, Party.randomLongs(arena, p.prg(Role.P1), as), a, as);
-        p.kernels().ring().add(b, Party.randomLongs(arena, p.prg(Role.P1), bs), b, bs);
-        return new MemorySegment[]{a, b, c0};
+        multiply(p, x, tx, y, ty, z, m, k, n, null);
     }
 
-    /** P0 and P1 exchange X_j − A_j and Y_j − B_j in one message each way; returns the opened [E | F]. */
-    private static MemorySegment open(final Party p, final Arena arena, final MemorySegment x, final MemorySegment a,
-        final long xs, final MemorySegment y, final MemorySegment b, final long ys)
+    /**
+     * Shares of post(op(X)·op(Y)) into {@code z} for a public linear map (null: none): each party maps its share of
+     * the product before adding its share of the mapped triple, so P2's correction has post's output size instead of
+     * m·n (a convolution's input gradient through col2im: k² times fewer values for non-overlapping windows, ~11×
+     * for network C's second layer).
+     */
+    public static void multiply(final Party p, final Factor x, final Transpose tx, final Factor y, final Transpose ty,
+        final MemorySegment z, final int m, final int k, final int n, final LinearMap post)
+    {
+        final long xs = (long)m * k;
+        final long ys = (long)k * n;
+        final long zs = (long)m * n;
+        final long outs = post == null ? zs : post.outputSize();
+        final Gemm gemm = p.kernels().gemm();
+        final RingOps ring = p.kernels().ring();
+        try (Arena arena = p.scratch())
+        {
+            if (p.role() == Role.P2)
+            {
+                final MemorySegment c0 = Party.randomLongs(arena, p.prg(Role.P0), outs);
+                MemorySegment c1 = Party.longsForOverwrite(arena, zs);
+                gemm.multiply(x.mask(), tx, y.mask(), ty, c1, m, k, n, false);
+                if (post != null)
+                {
+                    final MemorySegment mapped = Party.longsForOverwrite(arena, outs);
+                    post.apply(c1, mapped);
+                    c1 = mapped;
+                }
+                ring.sub(c1, c0, c1, outs);
+                p.send(Role.P1, Step.MATMUL_TRIPLE, c1);
+                return;
+            }
+            final MemorySegment c;
+            MemorySegment left = x.mask();
+            MemorySegment right = y.mask();
+            if (p.role() == Role.P0)
+            {
+                c = Party.randomLongs(arena, p.prg(Role.P2), outs);
+                if (xs <= ys)
+                {
+                    left = Party.longsForOverwrite(arena, xs);
+                    ring.add(x.mask(), x.opened(), left, xs);
+                }
+                else
+                {
+                    right = Party.longsForOverwrite(arena, ys);
+                    ring.add(y.mask(), y.opened(), right, ys);
+                }
+            }
+            else
+            {
+                c = Party.longsForOverwrite(arena, outs);
+                p.receive(Role.P2, Step.MATMUL_TRIPLE, c);
+            }
+            final MemorySegment product = post == null ? z : Party.longsForOverwrite(arena, zs);
+            gemm.multiply(left, tx, y.opened(), ty, product, m, k, n, false);
+            gemm.multiply(x.opened(), tx, right, ty, product, m, k, n, true);
+            if (post != null)
+            {
+                post.apply(product, z);
+            }
+            ring.add(z, c, z, outs);
+        }
+    }
+
+    /**
+     * Opens shared matrices as {@link Factor}s of later products, all in one message each way (one round): P0 and P1
+     * draw their mask shares A_j from the stream each shares with P2 and exchange X_j − A_j; P2 draws both shares
+     * (A = A_0 + A_1) and receives nothing. P2 passes null values. Bytes: 8 per element each way between P0 and P1.
+     */
+    public static Factor[] open(final Party p, final Arena arena, final long[] sizes, final MemorySegment... values)
     {
         final RingOps ring = p.kernels().ring();
-        final MemorySegment mine = Party.longs(arena, xs + ys);
-        ring.sub(x, a, mine, xs);
-        ring.sub(y, b, mine.asSlice(xs * Long.BYTES), ys);
+        final Factor[] factors = new Factor[sizes.length];
+        if (p.role() == Role.P2)
+        {
+            for (int i = 0; i < sizes.length; i++)
+            {
+                final MemorySegment a = Party.randomLongs(arena, p.prg(Role.P0), sizes[i]);
+                try (Arena t = p.scratch())
+                {
+                    ring.add(a, Party.randomLongs(t, p.prg(Role.P1), sizes[i]), a, sizes[i]);
+                }
+                factors[i] = new Factor(a, null);
+            }
+            return factors;
+        }
+        long total = 0;
+        for (final long size : sizes)
+        {
+            total += size;
+        }
+        final MemorySegment mine = Party.longsForOverwrite(arena, total);
+        final MemorySegment[] masks = new MemorySegment[sizes.length];
+        long at = 0;
+        for (int i = 0; i < sizes.length; i++)
+        {
+            masks[i] = Party.randomLongs(arena, p.prg(Role.P2), sizes[i]);
+            ring.sub(values[i], masks[i], mine.asSlice(at * Long.BYTES, sizes[i] * Long.BYTES), sizes[i]);
+            at += sizes[i];
+        }
         final Role other = p.role() == Role.P0 ? Role.P1 : Role.P0;
-        final MemorySegment theirs = Party.longs(arena, xs + ys);
-        p.send(other, Step.MATMUL_OPEN, mine);
-        p.receive(other, Step.MATMUL_OPEN, theirs);
-        ring.add(mine, theirs, mine, xs + ys);
-        return mine;
+        try (Arena t = p.scratch())
+        {
+            final MemorySegment theirs = Party.longsForOverwrite(t, total);
+            p.send(other, Step.MATMUL_OPEN, mine);
+            p.receive(other, Step.MATMUL_OPEN, theirs);
+            ring.add(mine, theirs, mine, total);
+        }
+        at = 0;
+        for (int i = 0; i < sizes.length; i++)
+        {
+            factors[i] = new Factor(masks[i], mine.asSlice(at * Long.BYTES, sizes[i] * Long.BYTES));
+            at += sizes[i];
+        }
+        return factors;
+    }
+
+    /** Element-wise product of two shared vectors of n elements into {@code z}; P2 passes nulls; z may be x or y. */
+    public static void hadamard(final Party p, final MemorySegment x, final MemorySegment y, final MemorySegment z,
+        final long n)
+    {
+        hadamard(p, x, y, z, n, 1);
+    }
+
+    /**
+     * z[t·n + i] = x[i]·y[t·n + i] for t &lt; copies: one vector of n elements times {@code copies} consecutive vectors,
+     * x opened once for all of them (e.g. a selection bit applied to a value and its index). Bytes: (n + copies·n)·8
+     * each way between P0 and P1, copies·n·8 from P2. P2 passes nulls; z may be x or y.
+     */
+    public static void hadamard(final Party p, final MemorySegment x, final MemorySegment y, final MemorySegment z,
+        final long n, final int copies)
+    {
+        final long size = copies * n;
+        final RingOps ring = p.kernels().ring();
+        try (Arena arena = p.scratch())
+        {
+            final Factor[] f = open(p, arena, new long[]{n, size}, x, y);
+            final MemorySegment a = f[0].mask();
+            final MemorySegment e = f[0].opened();
+            final MemorySegment c = p.role() == Role.P1 ? Party.longsForOverwrite(arena, size)
+                : Party.randomLongs(arena, p.prg(p.role() == Role.P0 ? Role.P2 : Role.P0), size);
+            if (p.role() == Role.P2)
+            {
+                final MemorySegment c1 = Party.longsForOverwrite(arena, size);
+                for (int t = 0; t < copies; t++)
+                {
+                    ring.mul(a, slice(f[1].mask(), t, n), slice(c1, t, n), n);
+                }
+                ring.sub(c1, c, c1, size);
+                p.send(Role.P1, Step.MATMUL_TRIPLE, c1);
+                return;
+            }
+            if (p.role() == Role.P1)
+            {
+                p.receive(Role.P2, Step.MATMUL_TRIPLE, c);
+            }
+            // Z_j = A_j·F + E·B_j + C_j, and P0 adds E·F: (A_0 + E)·F
+            final MemorySegment left = Party.longsForOverwrite(arena, n);
+            if (p.role() == Role.P0)
+            {
+                ring.add(a, e, left, n);
+            }
+            else
+            {
+                MemorySegment.copy(a, 0, left, 0, n * Long.BYTES);
+            }
+            final MemorySegment t2 = Party.longsForOverwrite(arena, n);
+            for (int t = 0; t < copies; t++)
+            {
+                final MemorySegment out = slice(z, t, n);
+                ring.mul(left, slice(f[1].opened(), t, n), out, n);
+                ring.mul(e, slice(f[1].mask(), t, n), t2, n);
+                ring.add(out, t2, out, n);
+            }
+            ring.add(z, c, z, size);
+        }
+    }
+
+    private static MemorySegment slice(final MemorySegment s, final int block, final long n)
+    {
+        return s.asSlice(block * n * Long.BYTES, n * Long.BYTES);
     }
 }

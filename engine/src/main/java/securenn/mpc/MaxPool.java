@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * ⌈log2 n⌉ comparison levels instead of n − 1 (every level compares all pending pairs of all groups at once).
  *
  * <p>Each comparison of a (left) and b (right) takes β = ReLU′(b − a) and selects b where β = 1, for the value and the
- * index together (one element-wise product over both). Ties go right at every level, so the result is the maximum
+ * index together (one element-wise product, β opened once for both; without an index, the value alone). Ties go right at every level, so the result is the maximum
  * and its <b>last</b> index, exactly what the sequential listing computes. Values must satisfy |a − b| &lt; 2^62.
  */
 public final class MaxPool
@@ -22,10 +22,22 @@ public final class MaxPool
     /**
      * @param x     P0/P1: groups·n shares, group g's values at g·n … g·n + n − 1
      * @param max   P0/P1: groups shares of each group's maximum
-     * @param index P0/P1: groups shares of each maximum's index in [0, n); may be null
+     * @param index P0/P1: groups shares of each maximum's index in [0, n)
      */
     public static void run(final Party p, final MemorySegment x, final MemorySegment max, final MemorySegment index,
         final long groups, final int n)
+    {
+        run(p, x, max, index, true, groups, n);
+    }
+
+    /** The maximum of each group without its index (inference): the selections carry the values alone. */
+    public static void max(final Party p, final MemorySegment x, final MemorySegment max, final long groups, final int n)
+    {
+        run(p, x, max, null, false, groups, n);
+    }
+
+    private static void run(final Party p, final MemorySegment x, final MemorySegment max, final MemorySegment index,
+        final boolean withIndex, final long groups, final int n)
     {
         if (n < 1)
         {
@@ -33,12 +45,13 @@ public final class MaxPool
         }
         final RingOps ring = p.kernels().ring();
         final boolean holder = p.role().holdsShares();
+        final int lanes = withIndex ? 2 : 1; // values, and indices when asked for (P2 passes null for both)
         try (Arena arena = p.scratch())
         {
             // current candidates, candidate-major: cand[c·groups + g]
             int count = n;
             MemorySegment values = holder ? Party.longs(arena, (long)n * groups) : null;
-            MemorySegment indices = holder ? Party.longs(arena, (long)n * groups) : null;
+            MemorySegment indices = holder && lanes == 2 ? Party.longs(arena, (long)n * groups) : null;
             if (holder)
             {
                 for (int c = 0; c < n; c++)
@@ -47,7 +60,10 @@ public final class MaxPool
                     {
                         values.setAtIndex(securenn.kernels.Ring.LONG, c * groups + g,
                             x.getAtIndex(securenn.kernels.Ring.LONG, g * n + c));
-                        indices.setAtIndex(securenn.kernels.Ring.LONG, c * groups + g, p.role() == Role.P0 ? c : 0);
+                        if (indices != null)
+                        {
+                            indices.setAtIndex(securenn.kernels.Ring.LONG, c * groups + g, p.role() == Role.P0 ? c : 0);
+                        }
                     }
                 }
             }
@@ -59,36 +75,44 @@ public final class MaxPool
                 if (!holder)
                 {
                     DRelu.run(p, null, null, m);
-                    MatMul.hadamard(p, null, null, null, 2 * m);
+                    MatMul.hadamard(p, null, null, null, m, lanes);
                     count = next;
                     continue;
                 }
                 // left = candidates 0, 2, 4 …; right = 1, 3, 5 … (contiguous blocks after a gather)
-                final MemorySegment left = Party.longs(arena, 2 * m);
-                final MemorySegment right = Party.longs(arena, 2 * m);
+                final MemorySegment left = Party.longs(arena, lanes * m);
+                final MemorySegment right = Party.longs(arena, lanes * m);
                 for (int q = 0; q < pairs; q++)
                 {
                     copyBlock(values, 2 * q, left, q, groups);
                     copyBlock(values, 2 * q + 1, right, q, groups);
-                    copyBlock(indices, 2 * q, left, pairs + q, groups);
-                    copyBlock(indices, 2 * q + 1, right, pairs + q, groups);
+                    if (indices != null)
+                    {
+                        copyBlock(indices, 2 * q, left, pairs + q, groups);
+                        copyBlock(indices, 2 * q + 1, right, pairs + q, groups);
+                    }
                 }
-                final MemorySegment diff = Party.longs(arena, 2 * m);
-                ring.sub(right, left, diff, 2 * m);
-                final MemorySegment beta = Party.longs(arena, 2 * m);
+                final MemorySegment diff = Party.longs(arena, lanes * m);
+                ring.sub(right, left, diff, lanes * m);
+                final MemorySegment beta = Party.longs(arena, m);
                 DRelu.run(p, diff, beta, m);
-                MemorySegment.copy(beta, 0, beta, m * Long.BYTES, m * Long.BYTES);
-                final MemorySegment chosen = Party.longs(arena, 2 * m);
-                MatMul.hadamard(p, beta, diff, chosen, 2 * m);
-                ring.add(left, chosen, left, 2 * m);
+                final MemorySegment chosen = Party.longs(arena, lanes * m);
+                MatMul.hadamard(p, beta, diff, chosen, m, lanes);
+                ring.add(left, chosen, left, lanes * m);
                 final MemorySegment nextValues = Party.longs(arena, (long)next * groups);
-                final MemorySegment nextIndices = Party.longs(arena, (long)next * groups);
+                final MemorySegment nextIndices = indices != null ? Party.longs(arena, (long)next * groups) : null;
                 MemorySegment.copy(left, 0, nextValues, 0, m * Long.BYTES);
-                MemorySegment.copy(left, m * Long.BYTES, nextIndices, 0, m * Long.BYTES);
+                if (indices != null)
+                {
+                    MemorySegment.copy(left, m * Long.BYTES, nextIndices, 0, m * Long.BYTES);
+                }
                 if ((count & 1) == 1)
                 {
                     copyBlock(values, count - 1, nextValues, pairs, groups);
-                    copyBlock(indices, count - 1, nextIndices, pairs, groups);
+                    if (indices != null)
+                    {
+                        copyBlock(indices, count - 1, nextIndices, pairs, groups);
+                    }
                 }
                 values = nextValues;
                 indices = nextIndices;
@@ -97,7 +121,7 @@ public final class MaxPool
             if (holder)
             {
                 MemorySegment.copy(values, 0, max, 0, groups * Long.BYTES);
-                if (index != null)
+                if (indices != null)
                 {
                     MemorySegment.copy(indices, 0, index, 0, groups * Long.BYTES);
                 }

@@ -116,10 +116,22 @@ public final class Party
         return arena.allocate(Math.max(1, n), 64).asSlice(0, n);
     }
 
+    /** n longs the caller overwrites entirely before reading them (not zeroed; see ScratchMemory). */
+    static MemorySegment longsForOverwrite(final Arena arena, final long n)
+    {
+        return ScratchMemory.allocateForOverwrite(arena, Math.max(1, n) * Long.BYTES, 64).asSlice(0, n * Long.BYTES);
+    }
+
+    /** n bytes the caller overwrites entirely before reading them (not zeroed; see ScratchMemory). */
+    static MemorySegment bytesForOverwrite(final Arena arena, final long n)
+    {
+        return ScratchMemory.allocateForOverwrite(arena, Math.max(1, n), 64).asSlice(0, n);
+    }
+
     /** n uniform elements of Z_{2^64} from {@code prg}. */
     static MemorySegment randomLongs(final Arena arena, final AesCtrPrg prg, final long n)
     {
-        final MemorySegment s = longs(arena, n);
+        final MemorySegment s = longsForOverwrite(arena, n);
         prg.fill(s);
         return s;
     }
@@ -141,7 +153,7 @@ public final class Party
     /** n uniform bits (one per byte) from {@code prg}. */
     static MemorySegment randomBits(final Arena arena, final AesCtrPrg prg, final long n)
     {
-        final MemorySegment s = bytes(arena, n);
+        final MemorySegment s = bytesForOverwrite(arena, n);
         prg.fill(s);
         for (long i = 0; i < n; i++)
         {

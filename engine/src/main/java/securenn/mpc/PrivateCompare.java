@@ -50,8 +50,8 @@ public final class PrivateCompare
         {
             if (p.role() == Role.P2)
             {
-                final MemorySegment d0 = Party.bytes(arena, width);
-                final MemorySegment d1 = Party.bytes(arena, width);
+                final MemorySegment d0 = Party.bytesForOverwrite(arena, width);
+                final MemorySegment d1 = Party.bytesForOverwrite(arena, width);
                 p.receive(Role.P0, Step.PC_VECTOR, d0);
                 p.receive(Role.P1, Step.PC_VECTOR, d1);
                 zp.add(d0, d1, d0, width);
@@ -59,7 +59,7 @@ public final class PrivateCompare
                 return;
             }
             final int j = p.role().j();
-            final MemorySegment comparand = Party.longs(arena, n);
+            final MemorySegment comparand = Party.longsForOverwrite(arena, n);
             boolean corner = false;
             for (long e = 0; e < n; e++)
             {
@@ -68,17 +68,17 @@ public final class PrivateCompare
                 comparand.setAtIndex(Ring.LONG, e, flip ? rv + 1 : rv);
                 corner |= flip && rv == -1L;
             }
-            final MemorySegment c = Party.bytes(arena, width);
+            final MemorySegment c = Party.bytesForOverwrite(arena, width);
             zp.privateCompareVector(xBits, comparand, beta, j, c, n);
             final AesCtrPrg common = p.prg(j == 0 ? Role.P1 : Role.P0);
             if (corner)
             {
                 shareOneZero(arena, r, beta, j, common, c, n);
             }
-            final MemorySegment s = Party.bytes(arena, width);
+            final MemorySegment s = Party.bytesForOverwrite(arena, width);
             ZpSampler.uniformNonZero(common, s, width);
             zp.mul(c, s, c, width);
-            final MemorySegment pad = Party.bytes(arena, width);
+            final MemorySegment pad = Party.bytesForOverwrite(arena, width);
             ZpSampler.uniform(common, pad, width);
             if (j == 0)
             {
@@ -88,9 +88,9 @@ public final class PrivateCompare
             {
                 zp.sub(c, pad, c, width);
             }
-            final MemorySegment rotation = Party.bytes(arena, n);
+            final MemorySegment rotation = Party.bytesForOverwrite(arena, n);
             common.fill(rotation);
-            final MemorySegment d = Party.bytes(arena, width);
+            final MemorySegment d = Party.bytesForOverwrite(arena, width);
             zp.rotateGroups(c, rotation, d, n);
             p.send(Role.P2, Step.PC_VECTOR, d);
         }

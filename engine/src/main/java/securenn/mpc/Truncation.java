@@ -96,7 +96,7 @@ public final class Truncation
     {
         final MemorySegment zero = Party.randomLongs(arena, p.randomness().truncationWith(Role.P0), 3 * n);
         final MemorySegment one = Party.randomLongs(arena, p.randomness().truncationWith(Role.P1), n);
-        final MemorySegment corrections = Party.longs(arena, 2 * n);
+        final MemorySegment corrections = Party.longsForOverwrite(arena, 2 * n);
         for (long i = 0; i < n; i++)
         {
             final long r = zero.getAtIndex(Ring.LONG, i) + one.getAtIndex(Ring.LONG, i);
@@ -114,13 +114,13 @@ public final class Truncation
     {
         final boolean zero = p.role() == Role.P0;
         final Role other = zero ? Role.P1 : Role.P0;
-        final MemorySegment mine = Party.longs(arena, n);
+        final MemorySegment mine = Party.longsForOverwrite(arena, n);
         p.kernels().ring().add(a, dealt.asSlice(0, n * Long.BYTES), mine, n);
         if (zero)
         {
             p.kernels().ring().addScalar(mine, RANGE, mine, n);
         }
-        final MemorySegment theirs = Party.longs(arena, n);
+        final MemorySegment theirs = Party.longsForOverwrite(arena, n);
         p.send(other, Step.TRUNC_OPEN, mine);
         p.receive(other, Step.TRUNC_OPEN, theirs);
         final MemorySegment hm;
@@ -130,7 +130,7 @@ public final class Truncation
         }
         else
         {
-            hm = Party.longs(arena, 2 * n);
+            hm = Party.longsForOverwrite(arena, 2 * n);
             p.receive(Role.P2, Step.TRUNC_DEAL, hm);
         }
         final long offset = zero ? RANGE >>> d : 0;

@@ -3,6 +3,8 @@ package securenn.nn;
 import securenn.kernels.Kernels;
 import securenn.kernels.Ring;
 import securenn.kernels.Transpose;
+import securenn.mpc.Factor;
+import securenn.mpc.LinearMap;
 import securenn.mpc.TruncationReplay;
 
 import java.lang.foreign.MemorySegment;
@@ -49,10 +51,31 @@ public final class PlainRingBackend implements RingBackend
     }
 
     @Override
-    public void matmul(final MemorySegment a, final Transpose ta, final MemorySegment b, final Transpose tb,
-        final MemorySegment c, final int m, final int k, final int n)
+    public Factor[] open(final java.lang.foreign.Arena arena, final long[] sizes, final MemorySegment... values)
     {
-        kernels.gemm().multiply(a, ta, b, tb, c, m, k, n, false);
+        final Factor[] factors = new Factor[values.length];
+        for (int i = 0; i < values.length; i++)
+        {
+            factors[i] = Factor.plain(values[i]);
+        }
+        return factors;
+    }
+
+    @Override
+    public void matmul(final Factor a, final Transpose ta, final Factor b, final Transpose tb, final MemorySegment c,
+        final int m, final int k, final int n, final LinearMap post)
+    {
+        if (post == null)
+        {
+            kernels.gemm().multiply(a.opened(), ta, b.opened(), tb, c, m, k, n, false);
+            return;
+        }
+        try (java.lang.foreign.Arena arena = scratch())
+        {
+            final MemorySegment product = arena.allocate((long)m * n * Long.BYTES, 64);
+            kernels.gemm().multiply(a.opened(), ta, b.opened(), tb, product, m, k, n, false);
+            post.apply(product, c);
+        }
     }
 
     @Override

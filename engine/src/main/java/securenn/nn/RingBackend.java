@@ -2,6 +2,8 @@ package securenn.nn;
 
 import securenn.kernels.Kernels;
 import securenn.kernels.Transpose;
+import securenn.mpc.Factor;
+import securenn.mpc.LinearMap;
 
 import java.lang.foreign.MemorySegment;
 
@@ -19,8 +21,32 @@ public interface RingBackend
     /** A frame of reusable temporary memory for one pass (see {@link securenn.mpc.ScratchMemory}); close it. */
     java.lang.foreign.Arena scratch();
 
-    /** c = op(a)·op(b) (m×k times k×n). */
-    void matmul(MemorySegment a, Transpose ta, MemorySegment b, Transpose tb, MemorySegment c, int m, int k, int n);
+    /**
+     * Opens shared matrices (sizes in longs) as factors of later products, all in one round; the twin's factors are
+     * the values themselves. P2 passes null values. The factors live in {@code arena}.
+     */
+    Factor[] open(java.lang.foreign.Arena arena, long[] sizes, MemorySegment... values);
+
+    /** c = op(a)·op(b) (m×k times k×n) from opened factors. */
+    default void matmul(final Factor a, final Transpose ta, final Factor b, final Transpose tb, final MemorySegment c,
+        final int m, final int k, final int n)
+    {
+        matmul(a, ta, b, tb, c, m, k, n, null);
+    }
+
+    /** c = post(op(a)·op(b)) for a public linear map (null: none) from opened factors. */
+    void matmul(Factor a, Transpose ta, Factor b, Transpose tb, MemorySegment c, int m, int k, int n, LinearMap post);
+
+    /** c = op(a)·op(b) (m×k times k×n), opening both operands for this product only. */
+    default void matmul(final MemorySegment a, final Transpose ta, final MemorySegment b, final Transpose tb,
+        final MemorySegment c, final int m, final int k, final int n)
+    {
+        try (java.lang.foreign.Arena arena = scratch())
+        {
+            final Factor[] f = open(arena, new long[]{(long)m * k, (long)k * n}, a, b);
+            matmul(f[0], ta, f[1], tb, c, m, k, n);
+        }
+    }
 
     /** Divides by 2^f (fixed-point rescaling after a product). */
     void truncate(MemorySegment x, int f, long n);

@@ -1,9 +1,9 @@
 package securenn.nn;
 
 import securenn.kernels.ConvShape;
-import securenn.kernels.Im2Col;
 import securenn.kernels.Ring;
 import securenn.kernels.Transpose;
+import securenn.mpc.Factor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -56,7 +56,7 @@ public final class RingNetwork
                 final MemorySegment y = b.holdsData() ? longs(arena, (long)n * layer.out().size()) : null;
                 switch (layer)
                 {
-                    case NetworkSpec.Fc fc -> fc(b, fc, params[p++], params[p++], x, y, n, f);
+                    case NetworkSpec.Fc fc -> fc(b, arena, fc, params[p++], params[p++], x, y, n, f, null);
                     case NetworkSpec.Conv c -> conv(b, arena, c, params[p++], params[p++], x, y, n, f, null);
                     case NetworkSpec.Relu r -> b.relu(x, y, (long)n * r.in().size());
                     case NetworkSpec.MaxPool m -> maxPool(b, arena, m, x, y, n);
@@ -70,10 +70,17 @@ public final class RingNetwork
         }
     }
 
-    static void fc(final RingBackend b, final NetworkSpec.Fc fc, final MemorySegment w, final MemorySegment bias,
-        final MemorySegment x, final MemorySegment y, final int n, final int f)
+    /**
+     * Fully connected layer; when {@code keep} is given it receives the factors of the input and the weights, opened
+     * in {@code arena}, for backprop's products.
+     */
+    static void fc(final RingBackend b, final Arena arena, final NetworkSpec.Fc fc, final MemorySegment w,
+        final MemorySegment bias, final MemorySegment x, final MemorySegment y, final int n, final int f,
+        final Factor[] keep)
     {
-        b.matmul(x, Transpose.NO, w, Transpose.NO, y, n, fc.inputs(), fc.outputs());
+        final Factor[] xw = b.open(arena, new long[]{(long)n * fc.inputs(), (long)fc.inputs() * fc.outputs()}, x, w);
+        b.matmul(xw[0], Transpose.NO, xw[1], Transpose.NO, y, n, fc.inputs(), fc.outputs());
+        keep(keep, xw[0], xw[1]);
         b.truncate(y, f, (long)n * fc.outputs());
         if (b.holdsData())
         {
@@ -85,29 +92,25 @@ public final class RingNetwork
         }
     }
 
-    /** Convolution layer; when {@code keepColumns} is given, its first entry receives the im2col matrix (for backprop). */
+    /**
+     * Convolution layer. The input is opened, not its im2col matrix (k² times larger): im2col is linear, so the
+     * opened input's column matrix is the column matrix's opening ({@link Factor#im2col}). When {@code keep} is
+     * given it receives the factors of the column matrix and the weights, for backprop's products.
+     */
     static void conv(final RingBackend b, final Arena arena, final NetworkSpec.Conv c, final MemorySegment w,
         final MemorySegment bias, final MemorySegment x, final MemorySegment y, final int n, final int f,
-        final MemorySegment[] keepColumns)
+        final Factor[] keep)
     {
         final ConvShape shape = new ConvShape(n, c.in().channels(), c.in().height(), c.in().width(), c.kernel(), c.kernel(),
             c.stride(), c.padding());
         final int outC = c.out().channels();
         final int plane = c.out().height() * c.out().width();
         final long cells = (long)outC * shape.columns();
-        MemorySegment cols = null;
-        MemorySegment channelMajor = null;
-        if (b.holdsData())
-        {
-            cols = longs(arena, (long)shape.patchSize() * shape.columns());
-            Im2Col.im2col(shape, x, cols);
-            channelMajor = longs(arena, cells);
-        }
-        if (keepColumns != null)
-        {
-            keepColumns[0] = cols;
-        }
-        b.matmul(w, Transpose.NO, cols, Transpose.NO, channelMajor, outC, shape.patchSize(), shape.columns());
+        final Factor[] xw = b.open(arena, new long[]{(long)n * c.in().size(), (long)outC * shape.patchSize()}, x, w);
+        final Factor cols = xw[0].im2col(arena, shape);
+        final MemorySegment channelMajor = b.holdsData() ? longs(arena, cells) : null;
+        b.matmul(xw[1], Transpose.NO, cols, Transpose.NO, channelMajor, outC, shape.patchSize(), shape.columns());
+        keep(keep, cols, xw[1]);
         b.truncate(channelMajor, f, cells);
         if (!b.holdsData())
         {
@@ -123,6 +126,15 @@ public final class RingNetwork
                 MemorySegment.copy(row, (long)s * plane * Long.BYTES, y, ((long)s * outC + co) * plane * Long.BYTES,
                     (long)plane * Long.BYTES);
             }
+        }
+    }
+
+    private static void keep(final Factor[] keep, final Factor input, final Factor weights)
+    {
+        if (keep != null)
+        {
+            keep[0] = input;
+            keep[1] = weights;
         }
     }
 

@@ -5,6 +5,8 @@ import securenn.kernels.Im2Col;
 import securenn.kernels.Ring;
 import securenn.kernels.RingOps;
 import securenn.kernels.Transpose;
+import securenn.mpc.Factor;
+import securenn.mpc.LinearMap;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -81,15 +83,14 @@ public final class RingTrainer
         final int layers = spec.layers().size();
         try (Arena arena = b.scratch())
         {
-            final MemorySegment[] inputs = new MemorySegment[layers];
-            final MemorySegment[] derivatives = new MemorySegment[layers]; // ReLU′, im2col columns, or argmax indices
+            final MemorySegment[] derivatives = new MemorySegment[layers]; // ReLU′ or argmax indices
+            final Factor[][] factors = new Factor[layers][]; // fc and conv: the opened input (or columns) and weights
             final boolean[] swapped = new boolean[layers]; // a relu evaluated after the maxpool that follows it
             MemorySegment x = input;
             int p = 0;
             for (int l = 0; l < layers; l++)
             {
                 final NetworkSpec.Layer layer = spec.layers().get(l);
-                inputs[l] = x;
                 if (layer instanceof NetworkSpec.Relu && l + 1 < layers
                     && spec.layers().get(l + 1) instanceof NetworkSpec.MaxPool m)
                 {
@@ -103,7 +104,6 @@ public final class RingTrainer
                     derivatives[l] = data ? longs(arena, pooledSize) : null;
                     b.relu(pooled, out, derivatives[l], pooledSize);
                     swapped[l] = true;
-                    inputs[l + 1] = pooled;
                     x = out;
                     l++;
                     continue;
@@ -112,12 +112,15 @@ public final class RingTrainer
                 final MemorySegment y = data ? longs(arena, size) : null;
                 switch (layer)
                 {
-                    case NetworkSpec.Fc fc -> RingNetwork.fc(b, fc, params[p++], params[p++], x, y, n, f);
+                    case NetworkSpec.Fc fc ->
+                    {
+                        factors[l] = new Factor[2];
+                        RingNetwork.fc(b, arena, fc, params[p++], params[p++], x, y, n, f, factors[l]);
+                    }
                     case NetworkSpec.Conv c ->
                     {
-                        final MemorySegment[] cols = new MemorySegment[1];
-                        RingNetwork.conv(b, arena, c, params[p++], params[p++], x, y, n, f, cols);
-                        derivatives[l] = cols[0];
+                        factors[l] = new Factor[2];
+                        RingNetwork.conv(b, arena, c, params[p++], params[p++], x, y, n, f, factors[l]);
                     }
                     case NetworkSpec.Relu r ->
                     {
@@ -174,7 +177,7 @@ public final class RingTrainer
                 {
                     final MemorySegment bias = params[--p];
                     final MemorySegment weights = params[--p];
-                    delta = convBackward(b, arena, c, weights, bias, derivatives[l], delta, n, f, shift, l > 0,
+                    delta = convBackward(b, arena, c, weights, bias, factors[l], delta, n, f, shift, l > 0,
                         momentum(velocity, p), momentum(velocity, p + 1), mu);
                     continue;
                 }
@@ -182,12 +185,13 @@ public final class RingTrainer
                 final MemorySegment bias = params[--p];
                 final MemorySegment weights = params[--p];
                 final MemorySegment next = l > 0 && data ? longs(arena, (long)n * fc.inputs()) : null;
+                final Factor error = b.open(arena, new long[]{(long)n * fc.outputs()}, delta)[0];
                 if (l > 0)
                 {
-                    b.matmul(delta, Transpose.NO, weights, Transpose.YES, next, n, fc.outputs(), fc.inputs());
+                    b.matmul(error, Transpose.NO, factors[l][1], Transpose.YES, next, n, fc.outputs(), fc.inputs());
                     b.truncate(next, f, (long)n * fc.inputs());
                 }
-                update(b, arena, fc, weights, bias, inputs[l], delta, n, f, shift, momentum(velocity, p),
+                update(b, arena, fc, weights, bias, factors[l][0], error, delta, n, f, shift, momentum(velocity, p),
                     momentum(velocity, p + 1), mu);
                 delta = next;
             }
@@ -239,9 +243,13 @@ public final class RingTrainer
         return in;
     }
 
-    /** Weight and bias update of a conv layer and, unless it is the first layer, δ for its input. */
+    /**
+     * Weight and bias update of a conv layer and, unless it is the first layer, δ for its input. {@code forward}
+     * holds the factors of the forward pass's column matrix and weights (the weights are still unchanged here); δ is
+     * opened once for both products.
+     */
     private static MemorySegment convBackward(final RingBackend b, final Arena arena, final NetworkSpec.Conv c,
-        final MemorySegment weights, final MemorySegment bias, final MemorySegment cols, final MemorySegment delta,
+        final MemorySegment weights, final MemorySegment bias, final Factor[] forward, final MemorySegment delta,
         final int n, final int f, final int shift, final boolean propagate, final MemorySegment weightVelocity,
         final MemorySegment biasVelocity, final int m)
     {
@@ -263,18 +271,16 @@ public final class RingTrainer
                 }
             }
         }
+        final Factor error = b.open(arena, new long[]{(long)outC * columns}, channelMajor)[0];
         MemorySegment in = null;
         if (propagate)
         {
-            final MemorySegment deltaCols = data ? longs(arena, (long)patch * columns) : null;
-            b.matmul(weights, Transpose.YES, channelMajor, Transpose.NO, deltaCols, patch, outC, columns);
-            if (data)
-            {
-                in = longs(arena, (long)n * c.in().size());
-                in.fill((byte)0);
-                Im2Col.col2imAdd(new ConvShape(n, c.in().channels(), c.in().height(), c.in().width(), c.kernel(), c.kernel(),
-                    c.stride(), c.padding()), deltaCols, in);
-            }
+            // δ_in = col2im(Wᵀ·δ): the map runs on each party's share of the product, and P2's correction comes in
+            // the input's (smaller) shape
+            final ConvShape shape = new ConvShape(n, c.in().channels(), c.in().height(), c.in().width(), c.kernel(),
+                c.kernel(), c.stride(), c.padding());
+            in = data ? longs(arena, (long)n * c.in().size()) : null;
+            b.matmul(forward[1], Transpose.YES, error, Transpose.NO, in, patch, outC, columns, new Col2Im(shape));
             // truncate once after col2im has summed the overlapping windows at scale 2^2f: one rounding per input
             // element instead of one per window it lies in (up to kernel² of them, whose errors would add up), and
             // far fewer values to truncate (C's second conv: 2,880 instead of 32,000 per image)
@@ -282,7 +288,7 @@ public final class RingTrainer
         }
         final long wSize = (long)outC * patch;
         final MemorySegment grad = data ? longs(arena, wSize) : null;
-        b.matmul(channelMajor, Transpose.NO, cols, Transpose.YES, grad, outC, columns, patch);
+        b.matmul(error, Transpose.NO, forward[0], Transpose.YES, grad, outC, columns, patch);
         b.truncate(grad, f + shift, wSize);
         descend(b, arena, weights, grad, weightVelocity, wSize, m);
         final MemorySegment biasGrad = data ? longs(arena, outC) : null;
@@ -301,6 +307,23 @@ public final class RingTrainer
         b.truncate(biasGrad, shift, outC);
         descend(b, arena, bias, biasGrad, biasVelocity, outC, m);
         return in;
+    }
+
+    /** col2im as a {@link LinearMap}: sums each column entry back into the input position it came from. */
+    private record Col2Im(ConvShape shape) implements LinearMap
+    {
+        @Override
+        public long outputSize()
+        {
+            return (long)shape.batch() * shape.channels() * shape.height() * shape.width();
+        }
+
+        @Override
+        public void apply(final MemorySegment cols, final MemorySegment image)
+        {
+            image.fill((byte)0);
+            Im2Col.col2imAdd(shape, cols, image);
+        }
     }
 
     /** δ = ASM(u) − Y with ASM(u) = ReLU(u) / Σ_row ReLU(u). */
@@ -407,15 +430,16 @@ public final class RingTrainer
         return delta;
     }
 
-    /** W −= a_inᵀ·δ / 2^(f + s), b −= Σ_rows δ / 2^s. */
+    /** W −= a_inᵀ·δ / 2^(f + s), b −= Σ_rows δ / 2^s; {@code in} and {@code error} are the factors of a_in and δ. */
     private static void update(final RingBackend b, final Arena arena, final NetworkSpec.Fc fc, final MemorySegment weights,
-        final MemorySegment bias, final MemorySegment in, final MemorySegment delta, final int n, final int f, final int shift,
+        final MemorySegment bias, final Factor in, final Factor error, final MemorySegment delta, final int n, final int f,
+        final int shift,
         final MemorySegment weightVelocity, final MemorySegment biasVelocity, final int m)
     {
         final boolean data = b.holdsData();
         final long wSize = (long)fc.inputs() * fc.outputs();
         final MemorySegment grad = data ? longs(arena, wSize) : null;
-        b.matmul(in, Transpose.YES, delta, Transpose.NO, grad, fc.inputs(), n, fc.outputs());
+        b.matmul(in, Transpose.YES, error, Transpose.NO, grad, fc.inputs(), n, fc.outputs());
         b.truncate(grad, f + shift, wSize);
         descend(b, arena, weights, grad, weightVelocity, wSize, m);
         final MemorySegment biasGrad = data ? longs(arena, fc.outputs()) : null;

@@ -3,6 +3,8 @@ package securenn.nn;
 import securenn.kernels.Kernels;
 import securenn.kernels.Transpose;
 import securenn.mpc.Division;
+import securenn.mpc.Factor;
+import securenn.mpc.LinearMap;
 import securenn.mpc.MatMul;
 import securenn.mpc.MaxPool;
 import securenn.mpc.MaxPoolDerivative;
@@ -59,10 +61,16 @@ public final class SecureRingBackend implements RingBackend
     }
 
     @Override
-    public void matmul(final MemorySegment a, final Transpose ta, final MemorySegment b, final Transpose tb,
-        final MemorySegment c, final int m, final int k, final int n)
+    public Factor[] open(final java.lang.foreign.Arena arena, final long[] sizes, final MemorySegment... values)
     {
-        MatMul.multiply(party, a, ta, b, tb, c, m, k, n);
+        return MatMul.open(party, arena, sizes, values);
+    }
+
+    @Override
+    public void matmul(final Factor a, final Transpose ta, final Factor b, final Transpose tb, final MemorySegment c,
+        final int m, final int k, final int n, final LinearMap post)
+    {
+        MatMul.multiply(party, a, ta, b, tb, c, m, k, n, post);
     }
 
     @Override
@@ -84,7 +92,7 @@ public final class SecureRingBackend implements RingBackend
     @Override
     public void maxPool(final MemorySegment windows, final MemorySegment out, final long groups, final int size)
     {
-        MaxPool.run(party, windows, out, null, groups, size);
+        MaxPool.max(party, windows, out, groups, size);
     }
 
     @Override

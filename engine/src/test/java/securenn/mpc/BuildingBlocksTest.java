@@ -1,6 +1,8 @@
 package securenn.mpc;
 
 import org.junit.jupiter.api.Test;
+import securenn.kernels.ConvShape;
+import securenn.kernels.Im2Col;
 import securenn.kernels.Kernels;
 import securenn.kernels.Ring;
 import securenn.kernels.Transpose;
@@ -48,6 +50,114 @@ class BuildingBlocksTest extends ProtocolTestBase
                 Kernels.scalar().gemm().multiply(px, tx, py, ty, pz, m, k, n, false);
                 assertEachEquals(pz.toArray(Ring.LONG), secure, seed, "MatMul " + tx + "/" + ty, null);
             }
+        }
+    }
+
+    /**
+     * Factors opened once serve several products (forward X·W, then Xᵀ·D and D·Wᵀ as backprop takes them), a
+     * convolution's input factor maps to its column matrix, and a col2im post-map lands in the input's shape.
+     */
+    @Test
+    void factorsOpenedOnceShouldServeEveryLaterProductExactly()
+    {
+        final long seed = 13;
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final int m = 37, k = 50, n = 29;
+        final long[] xs = ringValues(rnd, m * k);
+        final long[] ws = ringValues(rnd, k * n);
+        final long[] ds = ringValues(rnd, m * n);
+        final SharedInput x = SharedInput.of(arena, xs, rnd);
+        final SharedInput w = SharedInput.of(arena, ws, rnd);
+        final SharedInput d = SharedInput.of(arena, ds, rnd);
+        final int total = m * n + k * n + m * k;
+        final long[] secure = runOpen(total, (p, out) ->
+        {
+            final boolean h = p.role().holdsShares();
+            final Factor[] xw = MatMul.open(p, arena, new long[]{(long)m * k, (long)k * n}, x.of(p), w.of(p));
+            final Factor delta = MatMul.open(p, arena, new long[]{(long)m * n}, d.of(p))[0];
+            MatMul.multiply(p, xw[0], Transpose.NO, xw[1], Transpose.NO, h ? out.asSlice(0, 8L * m * n) : null, m, k, n);
+            MatMul.multiply(p, xw[0], Transpose.YES, delta, Transpose.NO, h ? out.asSlice(8L * m * n, 8L * k * n) : null, k, m, n);
+            MatMul.multiply(p, delta, Transpose.NO, xw[1], Transpose.YES, h ? out.asSlice(8L * (m * n + k * n)) : null, m, n, k);
+        });
+        final MemorySegment px = segment(xs);
+        final MemorySegment pw = segment(ws);
+        final MemorySegment pd = segment(ds);
+        final MemorySegment expected = longs(total);
+        final var gemm = Kernels.scalar().gemm();
+        gemm.multiply(px, Transpose.NO, pw, Transpose.NO, expected.asSlice(0, 8L * m * n), m, k, n, false);
+        gemm.multiply(px, Transpose.YES, pd, Transpose.NO, expected.asSlice(8L * m * n, 8L * k * n), k, m, n, false);
+        gemm.multiply(pd, Transpose.NO, pw, Transpose.YES, expected.asSlice(8L * (m * n + k * n)), m, n, k, false);
+        assertEachEquals(expected.toArray(Ring.LONG), secure, seed, "X·W, Xᵀ·D, D·Wᵀ from three openings", null);
+
+        // convolution: open the image, multiply by its column matrix; backward: col2im(Wᵀ·D) as a post-map
+        final ConvShape shape = new ConvShape(3, 2, 9, 8, 3, 3, 1, 1);
+        final int outC = 4;
+        final long image = 3L * 2 * 9 * 8;
+        final long[] img = ringValues(rnd, (int)image);
+        final long[] filters = ringValues(rnd, outC * shape.patchSize());
+        final long[] grads = ringValues(rnd, (int)(outC * shape.columns()));
+        final SharedInput si = SharedInput.of(arena, img, rnd);
+        final SharedInput sf = SharedInput.of(arena, filters, rnd);
+        final SharedInput sg = SharedInput.of(arena, grads, rnd);
+        final long conv = (long)outC * shape.columns();
+        final long[] convSecure = runOpen((int)(conv + image), (p, out) ->
+        {
+            final boolean h = p.role().holdsShares();
+            final Factor[] fi = MatMul.open(p, arena, new long[]{image, (long)outC * shape.patchSize()}, si.of(p), sf.of(p));
+            final Factor cols = fi[0].im2col(arena, shape);
+            MatMul.multiply(p, fi[1], Transpose.NO, cols, Transpose.NO, h ? out.asSlice(0, 8 * conv) : null, outC,
+                shape.patchSize(), shape.columns());
+            final Factor g = MatMul.open(p, arena, new long[]{conv}, sg.of(p))[0];
+            MatMul.multiply(p, fi[1], Transpose.YES, g, Transpose.NO, h ? out.asSlice(8 * conv) : null, shape.patchSize(),
+                outC, shape.columns(), new LinearMap()
+                {
+                    @Override
+                    public long outputSize()
+                    {
+                        return image;
+                    }
+
+                    @Override
+                    public void apply(final MemorySegment in, final MemorySegment out)
+                    {
+                        out.fill((byte)0);
+                        Im2Col.col2imAdd(shape, in, out);
+                    }
+                });
+        });
+        final MemorySegment plainCols = longs((long)shape.patchSize() * shape.columns());
+        Im2Col.im2col(shape, segment(img), plainCols);
+        final MemorySegment expectedConv = longs(conv + image);
+        gemm.multiply(segment(filters), Transpose.NO, plainCols, Transpose.NO, expectedConv.asSlice(0, 8 * conv), outC,
+            shape.patchSize(), shape.columns(), false);
+        final MemorySegment gradCols = longs((long)shape.patchSize() * shape.columns());
+        gemm.multiply(segment(filters), Transpose.YES, segment(grads), Transpose.NO, gradCols, shape.patchSize(), outC,
+            shape.columns(), false);
+        Im2Col.col2imAdd(shape, gradCols, expectedConv.asSlice(8 * conv));
+        assertEachEquals(expectedConv.toArray(Ring.LONG), convSecure, seed, "W·im2col(X) and col2im(Wᵀ·G) from factors", null);
+    }
+
+    private MemorySegment segment(final long[] values)
+    {
+        final MemorySegment s = longs(values.length);
+        MemorySegment.copy(values, 0, s, Ring.LONG, 0, values.length);
+        return s;
+    }
+
+    @Test
+    void hadamardOfOneVectorWithSeveralShouldEqualPlaintext()
+    {
+        final long seed = 14;
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final int n = 10_000, copies = 3;
+        final long[] xs = ringValues(rnd, n);
+        final long[] ys = ringValues(rnd, n * copies);
+        final SharedInput x = SharedInput.of(arena, xs, rnd);
+        final SharedInput y = SharedInput.of(arena, ys, rnd);
+        final long[] product = runOpen(n * copies, (p, out) -> MatMul.hadamard(p, x.of(p), y.of(p), out, n, copies));
+        for (int i = 0; i < n * copies; i++)
+        {
+            assertThat(product[i]).as("seed %d product %d", seed, i).isEqualTo(xs[i % n] * ys[i]);
         }
     }
 

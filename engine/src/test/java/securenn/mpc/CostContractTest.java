@@ -147,6 +147,31 @@ class CostContractTest extends ProtocolTestBase
     }
 
     @Test
+    void factorsShouldBeOpenedOnceAndEachLaterProductCostOnlyItsCorrection()
+    {
+        final int m = 20, k = 30, n = 40;
+        final SharedInput x = input(m * k, 40);
+        final SharedInput y = input(k * n, 40);
+        final Factor[][] factors = new Factor[3][];
+        final Cost opening = measure(p ->
+        {
+            factors[p.role().id()] = MatMul.open(p, arena, new long[]{(long)m * k, (long)k * n}, x.of(p), y.of(p));
+            return null;
+        });
+        assertLinks(opening, 8L * (m * k + k * n), 8L * (m * k + k * n), 0, 0, 0, 0);
+        assertThat(opening.rounds()).isEqualTo(1);
+        final Cost products = measure(p ->
+        {
+            final Factor[] f = factors[p.role().id()];
+            final boolean h = p.role().holdsShares();
+            MatMul.multiply(p, f[0], Transpose.NO, f[1], Transpose.NO, h ? longs(m * n) : null, m, k, n);
+            MatMul.multiply(p, f[0], Transpose.YES, f[0], Transpose.NO, h ? longs(k * k) : null, k, m, k);
+            return null;
+        });
+        assertLinks(products, 0, 0, 0, 0, 0, 8L * (m * n + k * k));
+    }
+
+    @Test
     void assistedTruncationShouldOpenOneMaskedValueAndDealTwoCorrections()
     {
         final SharedInput a = input(N, 50);
@@ -270,10 +295,18 @@ class CostContractTest extends ProtocolTestBase
             MaxPool.run(p, a.of(p), h ? longs(groups) : null, h ? longs(groups) : null, groups, pool);
             return null;
         });
-        assertThat(mp.total()).as("(n − 1) comparisons of DReLU + 2 selections").isEqualTo((496L + 80) * (pool - 1) * groups);
+        assertThat(mp.total()).as("(n − 1) comparisons of DReLU + a selection of value and index, β opened once")
+            .isEqualTo((496L + 64) * (pool - 1) * groups);
         assertThat(mp.total() * 8).as("≤ Table 2: (8ℓ log p + 29ℓ)(n − 1)")
             .isLessThanOrEqualTo((8L * 64 * 8 + 29 * 64) * (pool - 1) * groups);
         assertThat(mp.rounds()).as("⌈log2 n⌉ levels of DReLU + select, ≤ 9(n − 1)").isEqualTo(2 * 9).isLessThanOrEqualTo(9 * (pool - 1));
+
+        final Cost values = measure(p ->
+        {
+            MaxPool.max(p, a.of(p), p.role().holdsShares() ? longs(groups) : null, groups, pool);
+            return null;
+        });
+        assertThat(values.total()).as("without the index: (n − 1)·(DReLU + one selection)").isEqualTo((496L + 40) * (pool - 1) * groups);
 
         final SharedInput index = input(groups, 2);
         final Cost dmp = measure(p ->

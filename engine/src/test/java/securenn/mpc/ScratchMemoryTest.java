@@ -35,6 +35,38 @@ class ScratchMemoryTest
     }
 
     @Test
+    void allocationsForOverwriteShouldReuseTheBlocksUnzeroedAndFallBackToZeroedArenas()
+    {
+        final ScratchMemory scratch = new ScratchMemory();
+        long first;
+        try (Arena a = scratch.frame())
+        {
+            final MemorySegment s = ScratchMemory.allocateForOverwrite(a, ScratchMemory.SMALL, 64);
+            first = s.address();
+            s.fill((byte)7);
+        }
+        try (Arena a = scratch.frame())
+        {
+            final MemorySegment s = ScratchMemory.allocateForOverwrite(a, ScratchMemory.SMALL, 64);
+            assertThat(s.address()).as("same bytes again").isEqualTo(first);
+            assertThat(s.byteSize()).isEqualTo(ScratchMemory.SMALL);
+            assertThat(s.get(Ring.BYTE, 0)).as("left as the last user wrote it").isEqualTo((byte)7);
+            final MemorySegment zeroed = a.allocate(ScratchMemory.SMALL, 64);
+            assertThat(zeroed.address()).as("after the first, not over it").isGreaterThanOrEqualTo(first + ScratchMemory.SMALL);
+            assertThat(zeroed.get(Ring.BYTE, 0)).isZero();
+        }
+        try (Arena plain = Arena.ofConfined())
+        {
+            final MemorySegment s = ScratchMemory.allocateForOverwrite(plain, 4096, 64);
+            assertThat(s.byteSize()).isEqualTo(4096);
+            for (long i = 0; i < 4096 / 8; i++)
+            {
+                assertThat(s.getAtIndex(Ring.LONG, i)).as("other arenas zero as always").isZero();
+            }
+        }
+    }
+
+    @Test
     void nestedFramesShouldNotOverlapAndInnerCloseShouldFreeOnlyTheInner()
     {
         final ScratchMemory scratch = new ScratchMemory();

@@ -53,8 +53,8 @@ final class InferenceCases
     {
         final double iterations = 15.0 * (60_000 / 128);
         return List.of(trainingStep("A", 1.03 * 3600e3 / iterations, 10, 15),
-            trainingStep("B", 17.4 * 3600e3 / iterations, 1, 2),
-            trainingStep("C", 29.95 * 3600e3 / iterations, 1, 2));
+            trainingStep("B", 17.4 * 3600e3 / iterations, 2, 5),
+            trainingStep("C", 29.95 * 3600e3 / iterations, 2, 5));
     }
 
     private static ProtocolCase trainingStep(final String name, final double paperMs, final int warmups, final int reps)
