@@ -100,7 +100,7 @@ final class TrainCommand implements Callable<Integer>
     @Option(names = "--loss", defaultValue = "asm", description = "Output error: asm (the paper's δ = ASM(u) − Y, by "
         + "secure Division), squared (δ = u − Y, the gradient of squared error on the logits; local, no Division) or "
         + "hinge (multiclass hinge, margin 1: δ_j = [u_j − u_y + 1 ≥ 0] for j ≠ y, δ_y = −Σ of those; one ReLU over the "
-        + "outputs; reaches 99% on network C) (default: ${DEFAULT-VALUE}).")
+        + "outputs; reaches 99%% on network C) (default: ${DEFAULT-VALUE}).")
     String loss;
 
     @Option(names = "--rate-halving", defaultValue = "0", paramLabel = "E",
