@@ -4,7 +4,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import securenn.kernels.Ring;
@@ -16,8 +15,9 @@ import java.nio.ByteOrder;
 
 /**
  * Z_67 arithmetic on byte lanes. Values stay reduced in [0, 67) so a sum fits an unsigned byte and a difference a
- * signed one; one compare and a masked add/sub reduces. Products widen to shorts and reduce without division:
- * {@code x = 256h + l ≡ 55h + l}, then {@code y = 64q + r ≡ r − 3q} (mod 67), then one conditional +67.
+ * signed one; an unsigned minimum reduces. Products are computed on the bytes viewed as shorts (even and odd bytes
+ * separately) and reduce without division: {@code x = 256h + l ≡ 55h + l}, then {@code y = 64q + r ≡ r − 3q}
+ * (mod 67), then one conditional +67.
  *
  * <p>PrivateCompare's vector takes one comparison per 512-bit byte vector — its 64 lanes are exactly the 64 bit
  * positions — so the suffix sum Σ_{k&gt;i} w[k] is an in-register scan of six shifted adds. The lane shifts are
@@ -28,8 +28,6 @@ import java.nio.ByteOrder;
 final class VectorZpOps implements ZpOps
 {
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Short> SH = ShortVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Byte> B_HALF = VectorSpecies.of(byte.class, VectorShape.forBitSize(SH.length() * 8));
     private static final boolean GROUP_LANES = B.length() == Ring.BITS;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final byte P = (byte)Ring.P;
@@ -89,26 +87,17 @@ final class VectorZpOps implements ZpOps
     public void mul(final MemorySegment a, final MemorySegment b, final MemorySegment out, final long n)
     {
         ZpOps.check("zp mul", a, b, out, n);
-        final int lanes = SH.length();
-        final long bound = n - n % lanes;
+        final long bound = B.loopBound(n);
         long i = 0;
-        for (; i < bound; i += lanes)
+        for (; i < bound; i += B.length())
         {
-            final ShortVector x = widen(a, i).mul(widen(b, i));
-            final ShortVector y = x.lanewise(VectorOperators.LSHR, 8).mul((short)55).add(x.and((short)0xFF));
-            ShortVector z = y.and((short)63).sub(y.lanewise(VectorOperators.LSHR, 6).mul((short)3));
-            z = z.lanewise(VectorOperators.UMIN, z.add((short)Ring.P)); // z < 0 ? z + 67 : z, without a mask
-            z.convertShape(VectorOperators.S2B, B_HALF, 0).reinterpretAsBytes().intoMemorySegment(out, i, LE);
+            mulMod(ByteVector.fromMemorySegment(B, a, i, LE), ByteVector.fromMemorySegment(B, b, i, LE))
+                .intoMemorySegment(out, i, LE);
         }
         for (; i < n; i++)
         {
             out.set(Ring.BYTE, i, (byte)(a.get(Ring.BYTE, i) * b.get(Ring.BYTE, i) % Ring.P));
         }
-    }
-
-    private static ShortVector widen(final MemorySegment s, final long offset)
-    {
-        return (ShortVector)ByteVector.fromMemorySegment(B_HALF, s, offset, LE).convertShape(VectorOperators.B2S, SH, 0);
     }
 
     @Override
@@ -155,7 +144,7 @@ final class VectorZpOps implements ZpOps
         final int party, final MemorySegment s, final MemorySegment pad, final MemorySegment rotation,
         final MemorySegment out, final long n)
     {
-        if (!GROUP_LANES || SH.length() * 2 != B.length())
+        if (!GROUP_LANES)
         {
             ZpOps.super.privateCompareMasked(xBits, comparand, beta, party, s, pad, rotation, out, n);
             return;
@@ -176,9 +165,9 @@ final class VectorZpOps implements ZpOps
     }
 
     /**
-     * a·b mod 67 for values in [0, 67), without widening conversions (which run as Java code on this JDK): the 64
-     * bytes viewed as 32 shorts give the even bytes (low halves) and the odd bytes (high halves) as two short products
-     * below 67² = 4489, each reduced as in {@link #mul}, then recombined.
+     * a·b mod 67 for values in [0, 67), without widening conversions (a profile of secure training showed them in
+     * the Vector API's Java fallback): the bytes viewed as shorts give the even bytes (low halves) and the odd bytes (high halves) as two short products
+     * below 67² = 4489, each reduced without division, then recombined. Any byte-vector width works.
      */
     private static ByteVector mulMod(final ByteVector a, final ByteVector b)
     {
