@@ -68,34 +68,30 @@ public final class PrivateCompare
                 comparand.setAtIndex(Ring.LONG, e, flip ? rv + 1 : rv);
                 corner |= flip && rv == -1L;
             }
+            final MemorySegment c = Party.bytesForOverwrite(arena, width);
+            zp.privateCompareVector(xBits, comparand, beta, j, c, n);
             final AesCtrPrg common = p.prg(j == 0 ? Role.P1 : Role.P0);
-            final MemorySegment s = Party.bytesForOverwrite(arena, width);
-            ZpSampler.uniformNonZero(common, s, width);
-            final MemorySegment pad = Party.bytesForOverwrite(arena, width);
-            ZpSampler.uniform(common, pad, width);
-            final MemorySegment rotation = Party.bytesForOverwrite(arena, n);
-            common.fill(rotation);
-            final MemorySegment d = Party.bytesForOverwrite(arena, width);
             if (corner)
             {
-                final MemorySegment c = Party.bytesForOverwrite(arena, width);
-                zp.privateCompareVector(xBits, comparand, beta, j, c, n);
                 shareOneZero(arena, r, beta, j, common, c, n);
-                zp.mul(c, s, c, width);
-                if (j == 0)
-                {
-                    zp.add(c, pad, c, width);
-                }
-                else
-                {
-                    zp.sub(c, pad, c, width);
-                }
-                zp.rotateGroups(c, rotation, d, n);
+            }
+            final MemorySegment s = Party.bytesForOverwrite(arena, width);
+            ZpSampler.uniformNonZero(common, s, width);
+            zp.mul(c, s, c, width);
+            final MemorySegment pad = Party.bytesForOverwrite(arena, width);
+            ZpSampler.uniform(common, pad, width);
+            if (j == 0)
+            {
+                zp.add(c, pad, c, width);
             }
             else
             {
-                zp.privateCompareMasked(xBits, comparand, beta, j, s, pad, rotation, d, n); // the same in one pass
+                zp.sub(c, pad, c, width);
             }
+            final MemorySegment rotation = Party.bytesForOverwrite(arena, n);
+            common.fill(rotation);
+            final MemorySegment d = Party.bytesForOverwrite(arena, width);
+            zp.rotateGroups(c, rotation, d, n);
             p.send(Role.P2, Step.PC_VECTOR, d);
         }
     }

@@ -30,32 +30,6 @@ public interface ZpOps
     void privateCompareVector(MemorySegment xBits, MemorySegment comparand, MemorySegment beta, int party,
         MemorySegment out, long n);
 
-    /**
-     * PrivateCompare's whole message to P2 in one pass: the vector of {@link #privateCompareVector}, times the common
-     * non-zero multipliers {@code s}, plus (P0) or minus (P1) the common pad, each group rotated by its own amount as
-     * {@link #rotateGroups} does. The default runs those four steps one after another through a temporary; the vector
-     * kernel keeps each 64-byte group in registers throughout. {@code s} and {@code pad} hold 64·n values of Z_67
-     * (s non-zero), {@code rotation} n bytes.
-     */
-    default void privateCompareMasked(final MemorySegment xBits, final MemorySegment comparand, final MemorySegment beta,
-        final int party, final MemorySegment s, final MemorySegment pad, final MemorySegment rotation,
-        final MemorySegment out, final long n)
-    {
-        final long width = Math.multiplyExact(n, Ring.BITS);
-        final MemorySegment c = java.lang.foreign.Arena.ofAuto().allocate(Math.max(1, width));
-        privateCompareVector(xBits, comparand, beta, party, c, n);
-        mul(c, s, c, width);
-        if (party == 0)
-        {
-            add(c, pad, c, width);
-        }
-        else
-        {
-            sub(c, pad, c, width);
-        }
-        rotateGroups(c, rotation, out, n);
-    }
-
     /** {@code out[e] = 1} iff any of the 64 bytes {@code d[64·e .. 64·e + 63]} is zero (P2's test). */
     void containsZero(MemorySegment d, MemorySegment out, long n);
 

@@ -106,20 +106,6 @@ class ZpOpsTest
                 shifts.set(Ring.BYTE, e, (byte)rnd.nextInt(256)); // only the low 6 bits count
             }
             compare(arena, n * 64L, seed, "rotateGroups", (ops, out) -> ops.rotateGroups(x, shifts, out, n));
-            final MemorySegment multipliers = TestData.zp(arena, n * 64L, rnd);
-            for (long i = 0; i < n * 64L; i++)
-            {
-                if (multipliers.get(Ring.BYTE, i) == 0)
-                {
-                    multipliers.set(Ring.BYTE, i, (byte)(1 + rnd.nextInt(Ring.P - 1)));
-                }
-            }
-            final MemorySegment pad = TestData.zp(arena, n * 64L, rnd);
-            for (final int party : new int[]{0, 1})
-            {
-                compare(arena, n * 64L, seed, "privateCompareMasked P" + party,
-                    (ops, out) -> ops.privateCompareMasked(x, comparand, beta, party, multipliers, pad, shifts, out, n));
-            }
         }
     }
 

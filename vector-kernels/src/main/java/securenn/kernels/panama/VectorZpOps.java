@@ -110,64 +110,33 @@ final class VectorZpOps implements ZpOps
             return;
         }
         ZpOps.checkCompare(xBits, comparand, beta, party, out, n);
-        for (long e = 0; e < n; e++)
-        {
-            compareGroup(xBits, comparand, beta, party, e).intoMemorySegment(out, e * Ring.BITS, LE);
-        }
-    }
-
-    /** Comparison e's 64 values of c (see {@link ZpOps#privateCompareVector}). */
-    private static ByteVector compareGroup(final MemorySegment xBits, final MemorySegment comparand,
-        final MemorySegment beta, final int party, final long e)
-    {
         final ByteVector j = ByteVector.broadcast(B, (byte)party);
-        final ByteVector x = ByteVector.fromMemorySegment(B, xBits, e * Ring.BITS, LE);
-        final VectorMask<Byte> t = VectorMask.fromLong(B, comparand.getAtIndex(Ring.LONG, e));
-        ByteVector d = subMod(ZERO.blend(j, t), x);                 // j·t[i] − x[i]
-        if (beta.get(Ring.BYTE, e) != 0)
-        {
-            d = subMod(ZERO, d);
-        }
-        final ByteVector w = x.blend(subMod(j, x), t);              // share of x[i] ⊕ t[i]
-        ByteVector s = w.rearrange(DOWN_1, KEEP_1);                 // lane i ← w[i + 1]
-        s = addMod(s, s.rearrange(DOWN_1, KEEP_1));
-        s = addMod(s, s.rearrange(DOWN_2, KEEP_2));
-        s = addMod(s, s.rearrange(DOWN_4, KEEP_4));
-        s = addMod(s, s.rearrange(DOWN_8, KEEP_8));
-        s = addMod(s, s.rearrange(DOWN_16, KEEP_16));
-        s = addMod(s, s.rearrange(DOWN_32, KEEP_32));               // lane i = Σ_{k>i} w[k]
-        return addMod(addMod(d, j), s);
-    }
-
-    @Override
-    public void privateCompareMasked(final MemorySegment xBits, final MemorySegment comparand, final MemorySegment beta,
-        final int party, final MemorySegment s, final MemorySegment pad, final MemorySegment rotation,
-        final MemorySegment out, final long n)
-    {
-        if (!GROUP_LANES)
-        {
-            ZpOps.super.privateCompareMasked(xBits, comparand, beta, party, s, pad, rotation, out, n);
-            return;
-        }
-        ZpOps.checkCompare(xBits, comparand, beta, party, out, n);
-        ZpOps.check("privateCompareMasked s", s, pad, out, Math.multiplyExact(n, Ring.BITS));
-        ZpOps.checkGroups("privateCompareMasked rotation", s, rotation, 1, out, n);
         for (long e = 0; e < n; e++)
         {
             final long base = e * Ring.BITS;
-            final ByteVector c = compareGroup(xBits, comparand, beta, party, e);
-            final ByteVector product = mulMod(c, ByteVector.fromMemorySegment(B, s, base, LE));
-            final ByteVector p = ByteVector.fromMemorySegment(B, pad, base, LE);
-            final ByteVector masked = party == 0 ? addMod(product, p) : subMod(product, p);
-            final ByteVector idx = IOTA.add(rotation.get(Ring.BYTE, e)).and((byte)(Ring.BITS - 1));
-            idx.selectFrom(masked).intoMemorySegment(out, base, LE);
+            final ByteVector x = ByteVector.fromMemorySegment(B, xBits, base, LE);
+            final VectorMask<Byte> t = VectorMask.fromLong(B, comparand.getAtIndex(Ring.LONG, e));
+            ByteVector d = subMod(ZERO.blend(j, t), x);                 // j·t[i] − x[i]
+            if (beta.get(Ring.BYTE, e) != 0)
+            {
+                d = subMod(ZERO, d);
+            }
+            final ByteVector w = x.blend(subMod(j, x), t);              // share of x[i] ⊕ t[i]
+            ByteVector s = w.rearrange(DOWN_1, KEEP_1);                 // lane i ← w[i + 1]
+            s = addMod(s, s.rearrange(DOWN_1, KEEP_1));
+            s = addMod(s, s.rearrange(DOWN_2, KEEP_2));
+            s = addMod(s, s.rearrange(DOWN_4, KEEP_4));
+            s = addMod(s, s.rearrange(DOWN_8, KEEP_8));
+            s = addMod(s, s.rearrange(DOWN_16, KEEP_16));
+            s = addMod(s, s.rearrange(DOWN_32, KEEP_32));               // lane i = Σ_{k>i} w[k]
+            addMod(addMod(d, j), s).intoMemorySegment(out, base, LE);
         }
     }
 
     /**
      * a·b mod 67 for values in [0, 67), without widening conversions (a profile of secure training showed them in
-     * the Vector API's Java fallback): the bytes viewed as shorts give the even bytes (low halves) and the odd bytes (high halves) as two short products
-     * below 67² = 4489, each reduced without division, then recombined. Any byte-vector width works.
+     * the Vector API's Java fallback): the bytes viewed as shorts give the even bytes (low halves) and the odd bytes
+     * (high halves) as two short products below 67² = 4489, each reduced without division, then recombined.
      */
     private static ByteVector mulMod(final ByteVector a, final ByteVector b)
     {
