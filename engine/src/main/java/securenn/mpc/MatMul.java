@@ -66,8 +66,8 @@ public final class MatMul
     /**
      * Shares of post(op(X)·op(Y)) into {@code z} for a public linear map (null: none): each party maps its share of
      * the product before adding its share of the mapped triple, so P2's correction has post's output size instead of
-     * m·n (a convolution's input gradient through col2im: k² times fewer values for non-overlapping windows, ~11×
-     * for network C's second layer).
+     * m·n (a convolution's input gradient through col2im: the input's size instead of the column matrix's, 11× fewer
+     * values at network C's second layer).
      */
     public static void multiply(final Party p, final Factor x, final Transpose tx, final Factor y, final Transpose ty,
         final MemorySegment z, final int m, final int k, final int n, final LinearMap post)
