@@ -20,8 +20,8 @@ enum Suite
 
     /**
      * Aeron driver threading when the command line names none (null: the transport's own default, INVOKER). Training
-     * steps move about 1 GB, which in INVOKER mode flows only while both ends are inside a transport call, so its
-     * processes get a driver thread each (SHARED).
+     * steps move hundreds of MB (network C: 822 MB), which in INVOKER mode flows only while both ends are inside a
+     * transport call, so its processes get a driver thread each (SHARED).
      */
     final String defaultThreading;
 
