@@ -445,16 +445,24 @@ public final class InferenceServer implements AutoCloseable
         }
     }
 
+    /**
+     * Drops shares P0 can no longer schedule. P0 decides: it schedules a request until the timeout after its own
+     * arrival there, which can lag the arrival here, so P1 waits a grace period longer. Evicting at the same timeout
+     * raced with P0 (the 10-minute soak's one failure: P1 answered TIMEOUT for a request that P0 may then have
+     * scheduled). A request P0 expires is answered TIMEOUT by P0 first.
+     */
     private void evictExpired()
     {
         final long now = System.nanoTime();
-        final long timeoutNs = TimeUnit.MILLISECONDS.toNanos(config.service().requestTimeoutMs());
+        final long graceMs = Math.max(1_000, config.service().maxWaitMs() + config.messageTimeoutMs() / 4);
+        final long timeoutNs = TimeUnit.MILLISECONDS.toNanos(config.service().requestTimeoutMs() + graceMs);
         pending.values().removeIf(r ->
         {
             final boolean expired = now - r.arrivalNanos() > timeoutNs;
             if (expired)
             {
-                r.connection().error(r.id(), Wire.Status.TIMEOUT, "P0 never scheduled this request (rejected or lost there)");
+                r.connection().error(r.id(), Wire.Status.TIMEOUT, "P0 never scheduled this request within "
+                    + (config.service().requestTimeoutMs() + graceMs) + " ms (rejected, expired or lost there)");
             }
             return expired;
         });
