@@ -41,8 +41,8 @@ public record Factor(MemorySegment mask, MemorySegment opened)
         {
             return null;
         }
-        final MemorySegment cols = Party.longs(arena, (long)shape.patchSize() * shape.columns());
-        Im2Col.im2col(shape, image, cols);
+        final MemorySegment cols = Party.longsForOverwrite(arena, (long)shape.patchSize() * shape.columns());
+        Im2Col.im2col(shape, image, cols); // writes every entry
         return cols;
     }
 }

@@ -1,5 +1,8 @@
 package securenn.mpc;
 
+import securenn.kernels.ConvShape;
+import securenn.kernels.Im2Col;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -13,4 +16,24 @@ public interface LinearMap
 
     /** Writes every output value of the map of {@code in} into {@code out}. */
     void apply(MemorySegment in, MemorySegment out);
+
+    /** col2im for {@code shape}: sums each column entry back into the image position it came from. */
+    static LinearMap col2im(final ConvShape shape)
+    {
+        return new LinearMap()
+        {
+            @Override
+            public long outputSize()
+            {
+                return (long)shape.batch() * shape.channels() * shape.height() * shape.width();
+            }
+
+            @Override
+            public void apply(final MemorySegment cols, final MemorySegment image)
+            {
+                image.fill((byte)0);
+                Im2Col.col2imAdd(shape, cols, image);
+            }
+        };
+    }
 }

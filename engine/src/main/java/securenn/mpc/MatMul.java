@@ -221,14 +221,11 @@ public final class MatMul
                 p.receive(Role.P2, Step.MATMUL_TRIPLE, c);
             }
             // Z_j = A_j·F + E·B_j + C_j, and P0 adds E·F: (A_0 + E)·F
-            final MemorySegment left = Party.longsForOverwrite(arena, n);
+            MemorySegment left = a;
             if (p.role() == Role.P0)
             {
+                left = Party.longsForOverwrite(arena, n);
                 ring.add(a, e, left, n);
-            }
-            else
-            {
-                MemorySegment.copy(a, 0, left, 0, n * Long.BYTES);
             }
             final MemorySegment t2 = Party.longsForOverwrite(arena, n);
             for (int t = 0; t < copies; t++)

@@ -10,8 +10,9 @@ import java.lang.foreign.MemorySegment;
  * ⌈log2 n⌉ comparison levels instead of n − 1 (every level compares all pending pairs of all groups at once).
  *
  * <p>Each comparison of a (left) and b (right) takes β = ReLU′(b − a) and selects b where β = 1, for the value and the
- * index together (one element-wise product, β opened once for both; without an index, the value alone). Ties go right at every level, so the result is the maximum
- * and its <b>last</b> index, exactly what the sequential listing computes. Values must satisfy |a − b| &lt; 2^62.
+ * index together (one element-wise product, β opened once for both; without an index, the value alone). Ties go
+ * right at every level, so the result is the maximum and its <b>last</b> index, exactly what the sequential listing
+ * computes. Values must satisfy |a − b| &lt; 2^62.
  */
 public final class MaxPool
 {

@@ -101,8 +101,7 @@ public final class RingNetwork
         final MemorySegment bias, final MemorySegment x, final MemorySegment y, final int n, final int f,
         final Factor[] keep)
     {
-        final ConvShape shape = new ConvShape(n, c.in().channels(), c.in().height(), c.in().width(), c.kernel(), c.kernel(),
-            c.stride(), c.padding());
+        final ConvShape shape = shape(c, n);
         final int outC = c.out().channels();
         final int plane = c.out().height() * c.out().width();
         final long cells = (long)outC * shape.columns();
@@ -127,6 +126,13 @@ public final class RingNetwork
                     (long)plane * Long.BYTES);
             }
         }
+    }
+
+    /** The im2col shape of a conv layer over a batch of n. */
+    static ConvShape shape(final NetworkSpec.Conv c, final int n)
+    {
+        return new ConvShape(n, c.in().channels(), c.in().height(), c.in().width(), c.kernel(), c.kernel(), c.stride(),
+            c.padding());
     }
 
     private static void keep(final Factor[] keep, final Factor input, final Factor weights)

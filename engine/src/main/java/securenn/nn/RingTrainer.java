@@ -1,7 +1,5 @@
 package securenn.nn;
 
-import securenn.kernels.ConvShape;
-import securenn.kernels.Im2Col;
 import securenn.kernels.Ring;
 import securenn.kernels.RingOps;
 import securenn.kernels.Transpose;
@@ -277,10 +275,9 @@ public final class RingTrainer
         {
             // δ_in = col2im(Wᵀ·δ): the map runs on each party's share of the product, and P2's correction comes in
             // the input's (smaller) shape
-            final ConvShape shape = new ConvShape(n, c.in().channels(), c.in().height(), c.in().width(), c.kernel(),
-                c.kernel(), c.stride(), c.padding());
             in = data ? longs(arena, (long)n * c.in().size()) : null;
-            b.matmul(forward[1], Transpose.YES, error, Transpose.NO, in, patch, outC, columns, new Col2Im(shape));
+            b.matmul(forward[1], Transpose.YES, error, Transpose.NO, in, patch, outC, columns,
+                LinearMap.col2im(RingNetwork.shape(c, n)));
             // truncate once after col2im has summed the overlapping windows at scale 2^2f: one rounding per input
             // element instead of one per window it lies in (up to kernel² of them, whose errors would add up), and
             // far fewer values to truncate (C's second conv: 2,880 instead of 32,000 per image)
@@ -307,23 +304,6 @@ public final class RingTrainer
         b.truncate(biasGrad, shift, outC);
         descend(b, arena, bias, biasGrad, biasVelocity, outC, m);
         return in;
-    }
-
-    /** col2im as a {@link LinearMap}: sums each column entry back into the input position it came from. */
-    private record Col2Im(ConvShape shape) implements LinearMap
-    {
-        @Override
-        public long outputSize()
-        {
-            return (long)shape.batch() * shape.channels() * shape.height() * shape.width();
-        }
-
-        @Override
-        public void apply(final MemorySegment cols, final MemorySegment image)
-        {
-            image.fill((byte)0);
-            Im2Col.col2imAdd(shape, cols, image);
-        }
     }
 
     /** δ = ASM(u) − Y with ASM(u) = ReLU(u) / Σ_row ReLU(u). */

@@ -109,21 +109,7 @@ class BuildingBlocksTest extends ProtocolTestBase
                 shape.patchSize(), shape.columns());
             final Factor g = MatMul.open(p, arena, new long[]{conv}, sg.of(p))[0];
             MatMul.multiply(p, fi[1], Transpose.YES, g, Transpose.NO, h ? out.asSlice(8 * conv) : null, shape.patchSize(),
-                outC, shape.columns(), new LinearMap()
-                {
-                    @Override
-                    public long outputSize()
-                    {
-                        return image;
-                    }
-
-                    @Override
-                    public void apply(final MemorySegment in, final MemorySegment out)
-                    {
-                        out.fill((byte)0);
-                        Im2Col.col2imAdd(shape, in, out);
-                    }
-                });
+                outC, shape.columns(), LinearMap.col2im(shape));
         });
         final MemorySegment plainCols = longs((long)shape.patchSize() * shape.columns());
         Im2Col.im2col(shape, segment(img), plainCols);
