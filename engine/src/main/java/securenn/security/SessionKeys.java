@@ -131,7 +131,7 @@ public final class SessionKeys
                 final MemorySegment in = arena.allocate(HELLO_BYTES);
                 transport.link(other.id()).receive(Step.SESSION_HELLO.tag(), in);
                 theirs[other.id()] = in.toArray(ValueLayout.JAVA_BYTE);
-                checkHello(self, other, theirs[other.id()], encrypt);
+                checkWellFormed(self, other, theirs[other.id()]);
             }
             final byte[][] digests = new byte[3][];
             for (final Role other : others(self))
@@ -156,6 +156,7 @@ public final class SessionKeys
                         + "not verify under " + ids.publicKeySources()[other.id()] + " (a wrong or outdated key file, or "
                         + "another process answering at " + other + "'s address)");
                 }
+                checkSameEncryption(self, other, theirs[other.id()], encrypt); // only now: the HELLO is authentic
                 final byte[] secret = sharedSecret(ephemeral.getPrivate(), theirs[other.id()]);
                 final KDF hkdf = KDF.getInstance("HKDF-SHA256");
                 final int lo = Math.min(self.id(), other.id());
@@ -202,13 +203,23 @@ public final class SessionKeys
         return h;
     }
 
-    private static void checkHello(final Role self, final Role other, final byte[] h, final boolean encrypt)
+    /** Before authentication: a malformed HELLO is refused as a SecurityException, which a service retries. */
+    private static void checkWellFormed(final Role self, final Role other, final byte[] h)
     {
         if (!Arrays.equals(h, 0, MAGIC.length, MAGIC, 0, MAGIC.length) || h[8] != other.id() || (h[9] & ~1) != 0)
         {
             throw new SecurityException(self + " got a malformed key-agreement HELLO from " + other + "'s address "
                 + "(another program, or another securenn version, answering there)");
         }
+    }
+
+    /**
+     * After the peer's signature over both HELLOs verified: a genuine peer that protects its links differently is a
+     * configuration error that no new session fixes. (Checked before authentication, a forged HELLO with the flag
+     * flipped could make a service give up.)
+     */
+    private static void checkSameEncryption(final Role self, final Role other, final byte[] h, final boolean encrypt)
+    {
         if ((h[9] == 1) != encrypt)
         {
             throw new IllegalStateException(other + (encrypt ? " runs with --no-encryption" : " encrypts its links")

@@ -117,6 +117,16 @@ public final class InferenceServer implements AutoCloseable
     {
         try
         {
+            // Everything slow that is not a protocol step happens before any session: the TLS gateway (a cold JSSE and
+            // a certificate take seconds on a slow machine). Clients that connect before a session is up are answered
+            // UNAVAILABLE.
+            if (role.holdsShares())
+            {
+                gateway = new ClientGateway(config.clientPort(role), spec.input().size(), this::admit, security.clientTls(role));
+                log.printf("%s: accepting clients for network %s on TCP port %d over %s (max batch %d, max wait %d ms, queue %d)%n",
+                    role, spec.name(), gateway.port(), security.encrypt() ? "TLS 1.3" : "PLAINTEXT TCP", config.service().maxBatch(),
+                    config.service().maxWaitMs(), config.service().queueCapacity());
+            }
             int sessions = 0;
             while (!stopping)
             {
@@ -126,13 +136,6 @@ public final class InferenceServer implements AutoCloseable
                     continue;
                 }
                 sessions++;
-                if (role.holdsShares() && gateway == null)
-                {
-                    gateway = new ClientGateway(config.clientPort(role), spec.input().size(), this::admit, security.clientTls(role));
-                    log.printf("%s: serving network %s to clients on TCP port %d over %s (max batch %d, max wait %d ms, queue %d)%n",
-                        role, spec.name(), gateway.port(), security.encrypt() ? "TLS 1.3" : "PLAINTEXT TCP", config.service().maxBatch(),
-                        config.service().maxWaitMs(), config.service().queueCapacity());
-                }
                 log.printf("%s: session %d formed, links %s; %s%n", role, sessions, session.encryptedLinks(),
                     role.holdsShares() ? "serving" : "assisting the session for network " + spec.name());
                 serving = true;

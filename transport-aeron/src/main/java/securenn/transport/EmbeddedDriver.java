@@ -71,11 +71,13 @@ public final class EmbeddedDriver implements AutoCloseable
             .initialWindowLength(config.receiverWindow())
             .socketSndbufLength(config.socketBuffer())
             .socketRcvbufLength(config.socketBuffer())
-            // A party may compute for a long time between calls into the transport: keep its client alive.
+            // The keeper runs the client's duty cycle every few ms (PartyTransport); a generous client liveness only
+            // guards against a party thread stuck in a long GC or a stopped debugger.
             .clientLivenessTimeoutNs(clientLiveness)
             .publicationUnblockTimeoutNs(2 * clientLiveness)
-            .imageLivenessTimeoutNs(Math.max(TimeUnit.SECONDS.toNanos(2), config.messageTimeoutNs()))
-            .publicationConnectionTimeoutNs(Math.max(TimeUnit.SECONDS.toNanos(2), config.messageTimeoutNs()))
+            // the failure detector: a peer whose driver sends nothing (not even heartbeats) this long is lost
+            .imageLivenessTimeoutNs(livenessTimeoutNs(config))
+            .publicationConnectionTimeoutNs(livenessTimeoutNs(config))
             .spiesSimulateConnection(false);
         try
         {
@@ -85,6 +87,15 @@ public final class EmbeddedDriver implements AutoCloseable
         {
             throw new TransportException("cannot start the Aeron media driver in " + dir + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * How long a peer's stream may show no sign of life before it is declared lost: the message timeout, at least 2 s
+     * (Aeron's heartbeats come every 100 ms; a shorter liveness would mistake scheduling hiccups for deaths).
+     */
+    static long livenessTimeoutNs(final TransportConfig config)
+    {
+        return Math.max(TimeUnit.SECONDS.toNanos(2), config.messageTimeoutNs());
     }
 
     public String directory()

@@ -19,6 +19,11 @@ import java.nio.ByteOrder;
  * publication's log with {@code tryClaim}; received chunks are copied straight from the log into the caller's
  * destination segment, after their {@link MessageHeader} was checked against what the receiver expects.
  *
+ * <p>A link belongs to one session of its peer: it pins the peer's Aeron publisher session with the first chunk of
+ * the peer's first message, and a chunk or image of any other session ends the link with "… left this session"
+ * ({@link PeerStream}). A receive waits at most the message timeout for a link's first message and the (longer)
+ * stall timeout for later ones; it fails at once when any peer of the party is lost or has left.
+ *
  * <p>Not thread-safe: a link belongs to its party's protocol thread.
  */
 public final class Link
@@ -44,7 +49,7 @@ public final class Link
     private ChunkCipher opener;
     private int sendSequence;
     private int receiveSequence;
-    private volatile boolean lost;
+    private final PeerStream stream;
 
     // the message being received
     private int expectedStep;
@@ -69,6 +74,7 @@ public final class Link
         this.publication = publication;
         this.subscription = subscription;
         this.chunkPayload = publication.maxPayloadLength() - MessageHeader.LENGTH;
+        this.stream = new PeerStream(Parties.name(peer), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(party.livenessTimeoutNs()));
     }
 
     public int peer()
@@ -80,10 +86,12 @@ public final class Link
      * Sends all of {@code data} as one message tagged with {@code step}. Returns once every byte is in the
      * publication's log (the driver transmits it from there), so the caller may reuse {@code data} at once.
      *
-     * @throws TransportException if the peer is lost or the link stays blocked past the message timeout
+     * @throws TransportException if a peer is lost or left, the link is not connected for the message timeout, or it
+     *                            stays blocked for the stall timeout
      */
     public void send(final int step, final MemorySegment data)
     {
+        party.failIfAnyPeerGone("send", step, this);
         final int depth = party.sendDepth();
         final long total = data.byteSize();
         final int tag = sealer == null ? 0 : ChunkCipher.TAG_BYTES;
@@ -122,7 +130,8 @@ public final class Link
 
     private void claimChunk(final int step, final int length)
     {
-        final long deadline = System.nanoTime() + party.messageTimeoutNs();
+        final long start = System.nanoTime();
+        long idleSince = start;
         while (true)
         {
             final long result = publication.tryClaim(length, claim);
@@ -136,24 +145,32 @@ public final class Link
             }
             backPressured++;
             final int work = party.stageIncoming();
-            failIfLost("send", step);
-            if (work == 0)
+            party.failIfAnyPeerGone("send", step, this);
+            final long now = System.nanoTime();
+            if (work > 0)
             {
-                if (System.nanoTime() - deadline > 0)
-                {
-                    throw failure("send", step, (result == Publication.NOT_CONNECTED ? "not connected" : "link blocked")
-                        + " for " + party.messageTimeoutNs() / 1_000_000 + " ms");
-                }
-                party.idle();
+                idleSince = now;
+                continue;
             }
+            // not connected: the peer's driver stopped answering (liveness); blocked: a live peer that does not
+            // drain (progress)
+            final boolean notConnected = result == Publication.NOT_CONNECTED;
+            final long limit = notConnected ? party.messageTimeoutNs() : party.stallTimeoutNs();
+            if (now - (notConnected ? idleSince : start) > limit)
+            {
+                throw failure("send", step, (notConnected ? "not connected" : "link blocked (" + Parties.name(peer)
+                    + " alive but not reading)") + " for " + limit / 1_000_000 + " ms");
+            }
+            party.idle();
         }
     }
 
     /**
      * Receives one message tagged {@code step} into all of {@code destination} (its size is the expected length).
      *
-     * @throws TransportException if the next message on the link has another step, sequence or length, if the peer
-     *                            is lost, or if nothing arrives for the message timeout
+     * @throws TransportException if the next message on the link has another step, sequence or length, if a peer is
+     *                            lost or left or this one closed its stream, or if nothing arrives for the message
+     *                            timeout (a link's first message) or the stall timeout (later ones)
      */
     public void receive(final int step, final MemorySegment destination)
     {
@@ -161,7 +178,8 @@ public final class Link
         this.destination = destination;
         this.received = 0;
         this.messageDone = false;
-        long deadline = System.nanoTime() + party.messageTimeoutNs();
+        party.failIfAnyPeerGone("receive", step, this);
+        long lastWork = System.nanoTime();
         while (!messageDone)
         {
             final int work;
@@ -186,16 +204,25 @@ public final class Link
             }
             if (work > 0)
             {
-                deadline = System.nanoTime() + party.messageTimeoutNs();
+                lastWork = System.nanoTime();
                 party.idleReset();
                 continue;
             }
             party.invokeConductor();
-            failIfLost("receive", step);
-            if (System.nanoTime() - deadline > 0)
+            party.failIfAnyPeerGone("receive", step, this);
+            if (stream.isClosedByPeer() && staged.isEmpty()) // its image goes away only once all of it was read
             {
-                throw failure("receive", step, "nothing arrived for " + party.messageTimeoutNs() / 1_000_000 + " ms (got "
-                    + received + " of " + destination.byteSize() + " bytes)");
+                throw failure("receive", step, Parties.name(peer) + " closed its side of the session (got " + received
+                    + " of " + destination.byteSize() + " bytes)");
+            }
+            // the first message of a session has nothing slow before it (liveness); later ones may wait for a peer's
+            // long computation (progress)
+            final long limit = stream.isPinned() ? party.stallTimeoutNs() : party.messageTimeoutNs();
+            if (System.nanoTime() - lastWork > limit)
+            {
+                throw failure("receive", step, "nothing arrived for " + limit / 1_000_000 + " ms (got "
+                    + received + " of " + destination.byteSize() + " bytes" + (stream.isPinned()
+                    ? "; " + Parties.name(peer) + "'s stream is alive: it is stuck, not dead)" : ")"));
             }
             party.idle();
         }
@@ -211,6 +238,10 @@ public final class Link
         if (destination == null || messageDone)
         {
             return ControlledFragmentHandler.Action.ABORT; // belongs to the next message: leave it in the log
+        }
+        if (stream.admit(header.sessionId(), startsSession(buffer, offset, length)) != PeerStream.Verdict.ADMIT)
+        {
+            return ControlledFragmentHandler.Action.CONTINUE; // another session's: dropped, never delivered
         }
         final byte[] array = buffer.byteArray();
         final boolean ok = array == null
@@ -279,6 +310,10 @@ public final class Link
     private ControlledFragmentHandler.Action stage(final DirectBuffer buffer, final int offset, final int length,
         final Header header)
     {
+        if (stream.admit(header.sessionId(), startsSession(buffer, offset, length)) != PeerStream.Verdict.ADMIT)
+        {
+            return ControlledFragmentHandler.Action.CONTINUE; // another session's: dropped, never staged
+        }
         final byte[] array = buffer.byteArray();
         if (array == null)
         {
@@ -289,6 +324,14 @@ public final class Link
             staged.append(MemorySegment.ofArray(array), offset, length);
         }
         return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    /** Whether a chunk's (plaintext) header is that of the first chunk of message #0 of a session. */
+    private static boolean startsSession(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return length >= MessageHeader.LENGTH
+            && buffer.getInt(offset + MessageHeader.SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN) == 0
+            && buffer.getLong(offset + MessageHeader.CHUNK_OFFSET_OFFSET, ByteOrder.LITTLE_ENDIAN) == 0;
     }
 
     /**
@@ -307,9 +350,15 @@ public final class Link
         return sealer != null;
     }
 
-    void markLost()
+    /** This link's view of the peer's stream (session pin, liveness). */
+    PeerStream stream()
     {
-        lost = true;
+        return stream;
+    }
+
+    int subscriptionStreamId()
+    {
+        return subscription.streamId();
     }
 
     long publicationRegistrationId()
@@ -339,15 +388,7 @@ public final class Link
             + (subscription.isConnected() ? "" : "no stream from " + Parties.name(peer) + " yet");
     }
 
-    private void failIfLost(final String op, final int step)
-    {
-        if (lost)
-        {
-            throw failure(op, step, "peer lost (its stream closed or went silent)");
-        }
-    }
-
-    private TransportException failure(final String op, final int step, final String cause)
+    TransportException failure(final String op, final int step, final String cause)
     {
         return new TransportException(Parties.name(self) + " " + op + " " + (op.equals("send") ? "to " : "from ")
             + Parties.name(peer) + " failed at step " + step + ": " + cause);

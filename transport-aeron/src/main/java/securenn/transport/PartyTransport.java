@@ -16,9 +16,12 @@ import java.util.concurrent.TimeUnit;
  * One party's side of a three-party session: an Aeron client on an {@link EmbeddedDriver}, and a {@link Link} to
  * each of the two other parties.
  *
- * <p>Threading: the client runs without threads of its own; its duty cycle (and the driver's, in INVOKER mode) runs
- * on the party's protocol thread whenever a send or receive waits. A party transport is used by one thread at a
- * time. While a send is back-pressured the party drains both incoming links into staging buffers, so two parties
+ * <p>Threading: the client's duty cycle (and the driver's, in INVOKER mode) runs on the party's protocol thread
+ * whenever a send or receive waits, and on a {@link DutyCycleKeeper} thread whenever the party thread has not run it
+ * for {@value DutyCycleKeeper#INTERVAL_MS} ms — so a party that computes for a long time (a big GEMM, a cold first
+ * batch, a GC pause) keeps sending the driver's heartbeats and status messages and never looks dead to its peers,
+ * while the data path keeps INVOKER's latency (no hand-off between threads). A lock keeps the two from running the
+ * duty cycles at once. A party transport is used by one protocol thread at a time. While a send is back-pressured the party drains both incoming links into staging buffers, so two parties
  * sending large messages to each other make progress instead of deadlocking.
  *
  * <p>Rounds are counted as a Lamport clock: every message carries the sender's clock + 1, and a receiver's clock
@@ -35,6 +38,10 @@ public final class PartyTransport implements AutoCloseable
     private final AgentInvoker driverInvoker;
     private final IdleStrategy idle;
     private final Link[] links = new Link[Parties.COUNT];
+    private final java.util.concurrent.locks.ReentrantLock dutyCycle = new java.util.concurrent.locks.ReentrantLock();
+    private final DutyCycleKeeper keeper;
+    private volatile long lastDutyCycleNs = System.nanoTime();
+    private boolean closed; // guarded by dutyCycle
     private int clock;
 
     private PartyTransport(final int self, final EmbeddedDriver driver)
@@ -47,10 +54,12 @@ public final class PartyTransport implements AutoCloseable
             .useConductorAgentInvoker(true)
             .driverAgentInvoker(driver.invoker())
             .driverTimeoutMs(TimeUnit.MINUTES.toMillis(5))
-            .unavailableImageHandler(this::imageLost);
+            .availableImageHandler(this::imageAvailable)
+            .unavailableImageHandler(this::imageUnavailable);
         this.aeron = Aeron.connect(ctx);
         this.conductor = aeron.conductorAgentInvoker();
         this.driverInvoker = driver.invoker();
+        this.keeper = new DutyCycleKeeper(Parties.name(self), this::keepAlive);
     }
 
     /**
@@ -70,6 +79,7 @@ public final class PartyTransport implements AutoCloseable
                     party.links[peer] = party.createLink(peer);
                 }
             }
+            party.keeper.start(); // only now: creating links runs the driver's duty cycle on this thread
             return party;
         }
         catch (final RuntimeException ex)
@@ -194,10 +204,91 @@ public final class PartyTransport implements AutoCloseable
         return config.messageTimeoutNs();
     }
 
+    long stallTimeoutNs()
+    {
+        return config.stallTimeoutNs();
+    }
+
+    /** The media driver's image-liveness timeout (see {@link EmbeddedDriver}): how long a dead peer goes unnoticed. */
+    long livenessTimeoutNs()
+    {
+        return EmbeddedDriver.livenessTimeoutNs(config);
+    }
+
     /** Runs the client's duty cycle and, in INVOKER mode, the driver's (the client runs it only while awaiting replies). */
     int invokeConductor()
     {
-        return conductor.invoke() + (driverInvoker == null ? 0 : driverInvoker.invoke());
+        dutyCycle.lock();
+        try
+        {
+            if (closed)
+            {
+                return 0;
+            }
+            lastDutyCycleNs = System.nanoTime();
+            return conductor.invoke() + (driverInvoker == null ? 0 : driverInvoker.invoke());
+        }
+        finally
+        {
+            dutyCycle.unlock();
+        }
+    }
+
+    /** The keeper's turn: the duty cycles, unless the party thread ran them recently or is running them now. */
+    private void keepAlive(final long idleNs)
+    {
+        if (System.nanoTime() - lastDutyCycleNs >= idleNs && dutyCycle.tryLock())
+        {
+            try
+            {
+                if (!closed)
+                {
+                    lastDutyCycleNs = System.nanoTime();
+                    conductor.invoke();
+                    if (driverInvoker != null)
+                    {
+                        driverInvoker.invoke();
+                    }
+                }
+            }
+            finally
+            {
+                dutyCycle.unlock();
+            }
+        }
+    }
+
+    /**
+     * Tests only: from now on nothing runs this party's duty cycles, as if its process had been killed (in INVOKER mode
+     * its driver falls silent: no heartbeats, no end of stream). Close it afterwards as usual.
+     */
+    void vanishForTests()
+    {
+        keeper.close();
+        dutyCycle.lock();
+        try
+        {
+            closed = true;
+        }
+        finally
+        {
+            dutyCycle.unlock();
+        }
+    }
+
+    /**
+     * Fails {@code link}'s operation if any peer of this party is lost or has left the session (one gone peer ends a
+     * three-party session, whichever link the party waits on).
+     */
+    void failIfAnyPeerGone(final String op, final int step, final Link link)
+    {
+        for (final Link l : links)
+        {
+            if (l != null && l.stream().departure() != null)
+            {
+                throw link.failure(op, step, l.stream().departure());
+            }
+        }
     }
 
     void idle()
@@ -234,20 +325,34 @@ public final class PartyTransport implements AutoCloseable
         return work;
     }
 
-    private void imageLost(final Image image)
+    private void imageAvailable(final Image image)
     {
-        for (final Link link : links)
+        final Link link = linkOf(image);
+        if (link != null)
         {
-            if (link != null && image.subscription().streamId() == incomingStream(link.peer()))
-            {
-                link.markLost();
-            }
+            link.stream().imageAvailable(image.sessionId());
         }
     }
 
-    private int incomingStream(final int peer)
+    private void imageUnavailable(final Image image)
     {
-        return config.isIpc() ? config.streamBase() + Parties.COUNT * peer + self : config.streamBase() + peer;
+        final Link link = linkOf(image);
+        if (link != null)
+        {
+            link.stream().imageUnavailable(image.sessionId(), image.isEndOfStream());
+        }
+    }
+
+    private Link linkOf(final Image image)
+    {
+        for (final Link link : links)
+        {
+            if (link != null && image.subscription().streamId() == link.subscriptionStreamId())
+            {
+                return link;
+            }
+        }
+        return null;
     }
 
     /**
@@ -318,6 +423,16 @@ public final class PartyTransport implements AutoCloseable
         catch (final RuntimeException ignored)
         {
             // closing a broken session: nothing left to deliver
+        }
+        keeper.close();
+        dutyCycle.lock();
+        try
+        {
+            closed = true;
+        }
+        finally
+        {
+            dutyCycle.unlock();
         }
         for (final Link link : links)
         {

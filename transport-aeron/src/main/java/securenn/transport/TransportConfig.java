@@ -14,8 +14,19 @@ import java.util.concurrent.TimeUnit;
  * separate hosts too: the party thread waits with a yielding idle strategy, and by default ({@code threadingMode}
  * unset) a driver that serves one party runs INVOKER — its duty cycle on the party thread, no driver threads at all;
  * measured the fastest on 2 cores (bin/bench transport, bin/bench protocols) — while the one driver that three
- * parties share in a JVM runs SHARED, one thread that backs off to parking when idle. INVOKER's one caveat: a party
- * that computes for longer than the message timeout without calling the transport looks silent to its peers.
+ * parties share in a JVM runs SHARED, one thread that backs off to parking when idle. A party that computes without
+ * calling the transport still looks alive to its peers: a keeper thread runs the duty cycles while the party thread
+ * is away (see {@link PartyTransport}).
+ *
+ * <p>Two timeouts guard a session (see docs/ARCHITECTURE.md, "Failure detector"):
+ * <ul>
+ *   <li>{@code messageTimeout} — liveness: a peer whose stream shows no sign of life (not even the media driver's
+ *       heartbeats) for this long is lost; so is a link on which the first message of a session does not arrive in
+ *       this time (the handshake has nothing slow in it).</li>
+ *   <li>{@code stallTimeout} — progress: a peer that is alive but sends nothing on a link that expects a message for
+ *       this long (a stuck peer, not a slow one) fails the receive. Long by default, so that a cold first batch, a
+ *       big GEMM or a GC pause on a loaded machine is never mistaken for a failure.</li>
+ * </ul>
  */
 public final class TransportConfig
 {
@@ -26,6 +37,8 @@ public final class TransportConfig
     private boolean ipc;
     private long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
     private long messageTimeoutNs = TimeUnit.SECONDS.toNanos(10);
+    /** Progress timeout; 0: the default, max(120 s, 12 message timeouts) — far beyond any one step of networks A–D. */
+    private long stallTimeoutNs;
     private String partyIdle = "yield";
     private String driverIdle = "backoff";
     private ThreadingMode threadingMode; // null: INVOKER for a driver of one party, SHARED for one shared by three
@@ -77,6 +90,13 @@ public final class TransportConfig
     public TransportConfig messageTimeout(final long value, final TimeUnit unit)
     {
         this.messageTimeoutNs = unit.toNanos(value);
+        return this;
+    }
+
+    /** How long a live peer may send nothing while a message from it is awaited (see the class comment). */
+    public TransportConfig stallTimeout(final long value, final TimeUnit unit)
+    {
+        this.stallTimeoutNs = unit.toNanos(value);
         return this;
     }
 
@@ -150,6 +170,11 @@ public final class TransportConfig
         }
         positive("connectTimeout", connectTimeoutNs);
         positive("messageTimeout", messageTimeoutNs);
+        if (stallTimeoutNs < 0 || stallTimeoutNs > 0 && stallTimeoutNs < messageTimeoutNs)
+        {
+            throw new IllegalArgumentException("stallTimeout must be ≥ messageTimeout (" + messageTimeoutNs / 1_000_000
+                + " ms) but was " + stallTimeoutNs / 1_000_000 + " ms");
+        }
         IdleStrategies.create(partyIdle);
         IdleStrategies.create(driverIdle);
         if (mtu < 1024 || mtu > 65_504 || mtu % 32 != 0)
@@ -202,6 +227,12 @@ public final class TransportConfig
     public long messageTimeoutNs()
     {
         return messageTimeoutNs;
+    }
+
+    /** The progress timeout in force: the configured one, else max(120 s, 12 message timeouts). */
+    public long stallTimeoutNs()
+    {
+        return stallTimeoutNs > 0 ? stallTimeoutNs : Math.max(TimeUnit.SECONDS.toNanos(120), 12 * messageTimeoutNs);
     }
 
     public String partyIdle()
@@ -265,6 +296,7 @@ public final class TransportConfig
     {
         return (ipc ? "ipc" : "udp " + Arrays.toString(endpoints)) + " threading=" + (threadingMode == null ? "default" : threadingMode) + " partyIdle="
             + partyIdle + " driverIdle=" + driverIdle + " mtu=" + mtu + " termLength=" + termLength
-            + " rcvWindow=" + receiverWindow + " messageTimeout=" + TimeUnit.NANOSECONDS.toMillis(messageTimeoutNs) + "ms";
+            + " rcvWindow=" + receiverWindow + " messageTimeout=" + TimeUnit.NANOSECONDS.toMillis(messageTimeoutNs) + "ms stallTimeout="
+            + TimeUnit.NANOSECONDS.toMillis(stallTimeoutNs()) + "ms";
     }
 }
