@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  *
  * [session]
  * connect-timeout-ms = 30000   # how long a party waits for its two peers at start
- * message-timeout-ms = 10000   # a peer silent this long mid-protocol aborts the session
+ * message-timeout-ms = 10000   # liveness: a peer whose stream shows no sign of life this long is lost
+ * stall-timeout-ms = 120000    # progress: a live peer that sends nothing this long while awaited is stuck
+ *                              # (default max(120 s, 12 message timeouts))
  * idle = "yield"               # how a party waits for messages: yield, backoff, sleep, busy-spin
  * threading = "invoker"        # Aeron media driver: invoker (in the party's thread), shared, dedicated
  * mtu = 1408                   # Aeron datagram size: ≤ the network's MTU minus 28 bytes of IP/UDP header, a
@@ -48,7 +50,7 @@ import java.util.concurrent.TimeUnit;
  * where its {@code --identity} option says.
  */
 public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, Path[] publicKeys, long connectTimeoutMs,
-    long messageTimeoutMs, String idle, ThreadingMode threading, int mtu, Service service)
+    long messageTimeoutMs, long stallTimeoutMs, String idle, ThreadingMode threading, int mtu, Service service)
 {
     /** The inference service's batching and admission settings. */
     public record Service(int maxBatch, long maxWaitMs, int queueCapacity, long requestTimeoutMs)
@@ -58,7 +60,7 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
     private static final Map<String, Set<String>> KNOWN = Map.of(
         "parties", Set.of("P0", "P1", "P2"),
         "party", Set.of("host", "port", "client-port", "public-key"),
-        "session", Set.of("connect-timeout-ms", "message-timeout-ms", "idle", "threading", "mtu"),
+        "session", Set.of("connect-timeout-ms", "message-timeout-ms", "stall-timeout-ms", "idle", "threading", "mtu"),
         "service", Set.of("max-batch", "max-wait-ms", "queue-capacity", "request-timeout-ms"),
         "", Set.of("parties", "session", "service"));
 
@@ -119,6 +121,8 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
         r.known(session, "session", KNOWN.get("session"));
         final long connect = r.number(session, "session.connect-timeout-ms", "connect-timeout-ms", 30_000, 1, 3_600_000);
         final long message = r.number(session, "session.message-timeout-ms", "message-timeout-ms", 10_000, 100, 3_600_000);
+        final long stall = r.number(session, "session.stall-timeout-ms", "stall-timeout-ms", Math.max(120_000, 12 * message),
+            message, 24 * 3_600_000);
         final String idle = r.string(session, "session.idle", "idle", "yield");
         if (!IdleStrategies.NAMES.contains(idle))
         {
@@ -155,7 +159,7 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
                 }
             }
         }
-        return new ClusterConfig(file, endpoints, clientPorts, publicKeys, connect, message, idle, threading, mtu, s);
+        return new ClusterConfig(file, endpoints, clientPorts, publicKeys, connect, message, stall, idle, threading, mtu, s);
     }
 
     /**
@@ -193,6 +197,7 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
         return new TransportConfig().endpoints(parties[0], parties[1], parties[2])
             .connectTimeout(connectTimeoutMs, TimeUnit.MILLISECONDS)
             .messageTimeout(messageTimeoutMs, TimeUnit.MILLISECONDS)
+            .stallTimeout(stallTimeoutMs, TimeUnit.MILLISECONDS)
             .partyIdle(idle)
             .threadingMode(threading)
             .mtu(mtu)

@@ -67,6 +67,9 @@ public final class BenchMain
           soak      the inference service (network A, encrypted) under sustained load for 10 minutes
                     (--quick: 1) with clients connecting and disconnecting: failed valid requests, heap and
                     off-heap memory of the servers over time. Writes DIR/soak.{json,md}. Not part of `all`.
+                    With --faults: 5 minutes (--quick: 2) while the servers are killed and restarted in turn
+                    (P2, P1, P0, ...): failures by status, recovery time per kill, wrong answers (vs the
+                    fixed-point twin; must be 0). Writes DIR/fault-soak.{json,md}.
           compare   from the JSON reports in DIR: our figures beside SecureML, MiniONN, Gazelle, DeepSecure,
                     Chameleon, ABY3 and SecureNN (Tables 6, 7, 8, training), projected to the paper's LAN
                     and WAN. Writes DIR/comparison.{json,md} and SVG charts (seconds).
@@ -87,6 +90,7 @@ public final class BenchMain
     {
         String suite = null;
         boolean quick = false;
+        boolean faults = false;
         Path out = Path.of("perf-reports");
         String include = null;
         String threading = "default";
@@ -100,6 +104,7 @@ public final class BenchMain
                     return;
                 }
                 case "--quick" -> quick = true;
+                case "--faults" -> faults = true;
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--include" -> include = value(args, ++i, "--include");
                 case "--threading" -> threading = value(args, ++i, "--threading");
@@ -130,7 +135,7 @@ public final class BenchMain
             case "training" -> training(out, quick, threading);
             case "serve" -> serve(out, quick);
             case "encryption" -> encryption(out, quick, threading);
-            case "soak" -> soak(out, quick);
+            case "soak" -> soak(out, quick, faults);
             case "compare" -> compare(out);
             case "all" ->
             {
@@ -219,11 +224,11 @@ public final class BenchMain
         wrote(out, "encryption");
     }
 
-    private static void soak(final Path out, final boolean quick) throws Exception
+    private static void soak(final Path out, final boolean quick, final boolean faults) throws Exception
     {
-        progress("soak");
-        new SoakReport(MachineInfo.current(), new SoakBench(quick).run()).write(out);
-        wrote(out, "soak");
+        progress(faults ? "fault-soak" : "soak");
+        new SoakReport(MachineInfo.current(), new SoakBench(quick, faults).run(), faults ? "fault-soak" : "soak").write(out);
+        wrote(out, faults ? "fault-soak" : "soak");
     }
 
     private static void compare(final Path out) throws Exception

@@ -31,6 +31,8 @@ final class ServedCluster implements AutoCloseable
     final NetworkSpec spec;
     final Model model;
     private final List<Process> servers = new ArrayList<>();
+    private final List<List<String>> commands = new ArrayList<>();
+    private final int[] restarts = new int[3];
 
     private ServedCluster(final Path dir, final ClusterConfig cluster, final NetworkSpec spec, final Model model)
     {
@@ -65,6 +67,7 @@ final class ServedCluster implements AutoCloseable
             {
                 final List<String> args = new ArrayList<>(List.of("serve", "--config", config.toString(), "--party", party));
                 args.addAll(party.equals("P2") ? List.of("--network", name) : List.of("--shares", dir.resolve(party + ".shares").toString()));
+                c.commands.add(args);
                 c.servers.add(ChildJvm.startLogged(Main.class, c.log(party), args.toArray(String[]::new)));
             }
             c.awaitServing();
@@ -83,14 +86,47 @@ final class ServedCluster implements AutoCloseable
         return servers.get(Integer.parseInt(party.substring(1)));
     }
 
+    /** The log of {@code party}'s current process (a restarted one logs to P2-restart-1.log, ...). */
     Path log(final String party)
     {
-        return dir.resolve(party + ".log");
+        final int p = Integer.parseInt(party.substring(1));
+        return dir.resolve(party + (restarts[p] == 0 ? "" : "-restart-" + restarts[p]) + ".log");
     }
 
+    /** Kills {@code party}'s server with SIGKILL (no drain, no goodbye) and waits until it is gone. */
+    void kill(final String party) throws InterruptedException
+    {
+        final Process p = process(party);
+        p.destroyForcibly();
+        p.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /** Starts {@code party}'s server again with the same arguments, logging to a new file. */
+    void restart(final String party) throws IOException
+    {
+        final int p = Integer.parseInt(party.substring(1));
+        restarts[p]++;
+        servers.set(p, ChildJvm.startLogged(Main.class, log(party), commands.get(p).toArray(String[]::new)));
+    }
+
+    /**
+     * Waits until P0 and P1 accept clients and each server's log says a session was formed: the client gateways open
+     * before the first session, and requests that come earlier are answered UNAVAILABLE.
+     */
     private void awaitServing() throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        for (final String party : List.of("P0", "P1", "P2"))
+        {
+            while (!Files.exists(log(party)) || !Files.readString(log(party)).contains("session 1 formed"))
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw new IllegalStateException(party + " formed no session within 90 s; logs in " + dir);
+                }
+                Thread.sleep(200);
+            }
+        }
         for (final Role role : new Role[]{Role.P0, Role.P1})
         {
             while (true)

@@ -27,6 +27,13 @@ import java.util.regex.Pattern;
  * resident set) are sampled from their logs, and every minute each server's live heap is measured after a full
  * collection ({@code jcmd PID GC.run}, then {@code GC.heap_info}) — the number that shows a leak, unlike the used
  * heap, which is a saw-tooth.
+ *
+ * <p>{@code bin/bench soak --faults}: the same load while the servers are killed (SIGKILL) and restarted in turn —
+ * P2, P1, P0, three rounds (one with --quick); the first kill after 20 s, each next one 15 s after the service
+ * recovered from the previous (or gave up after 120 s). Requests that meet a dead party
+ * fail (counted by status: FAILED, UNAVAILABLE, TIMEOUT, or the client's connection error); what must hold is that
+ * the service recovers by itself (time from each kill until 20 requests sent after the restart were answered) and
+ * that no answer is ever wrong: every answer is checked against the fixed-point twin's prediction for its image.
  */
 public final class SoakBench
 {
@@ -35,16 +42,19 @@ public final class SoakBench
     private static final int CLIENTS = 4;
 
     private final boolean quick;
+    private final boolean faults;
 
-    public SoakBench(final boolean quick)
+    public SoakBench(final boolean quick, final boolean faults)
     {
         this.quick = quick;
+        this.faults = faults;
     }
 
     /** Returns one summary row (key "summary") followed by the memory samples. */
     public List<Map<String, Object>> run() throws Exception
     {
-        final long seconds = quick ? 60 : 600;
+        final long seconds = faults ? (quick ? 600 : 1_800) : quick ? 60 : 600; // faults: a cap; it ends after its kills
+        final int plannedKills = quick ? 3 : 9;
         try (ServedCluster served = ServedCluster.start("A", 42_400, """
             [session]
             mtu = 65504
@@ -57,22 +67,23 @@ public final class SoakBench
             System.out.printf("soak: three servers up (logs in %s); %d s of load from %d clients that connect and disconnect%n",
                 served.dir, seconds, CLIENTS);
             final Mnist sample = Mnist.sample();
-            final int[] expected = FloatNetwork.argmax(FloatNetwork.forward(served.model,
-                FloatNetwork.images(sample, 0, sample.count()), sample.count()), sample.count(), 10);
+            final int[] expected = FixedPointTwin.predict(served.model, sample, FixedPoint.DEFAULT);
+            final Map<String, AtomicLong> failedBy = new java.util.concurrent.ConcurrentHashMap<>();
             final AtomicLong ok = new AtomicLong();
             final AtomicLong failed = new AtomicLong();
             final AtomicLong disagree = new AtomicLong();
             final AtomicLong connections = new AtomicLong();
+            final AtomicLong lastFailureNs = new AtomicLong();
             final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
             final long t0 = System.nanoTime();
-            final long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
+            final long[] endHolder = {t0 + TimeUnit.SECONDS.toNanos(seconds)};
             final List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++)
             {
                 final SplittableRandom random = new SplittableRandom(c);
                 clients.add(Thread.ofPlatform().name("soak-client-" + c).start(() ->
                 {
-                    while (System.nanoTime() < end)
+                    while (System.nanoTime() < endHolder[0])
                     {
                         try (InferenceClient client = new InferenceClient(served.cluster, 784, FixedPoint.DEFAULT.fractionBits(), true))
                         {
@@ -83,6 +94,10 @@ public final class SoakBench
                             for (int i = 0; i < n; i++)
                             {
                                 window.acquire();
+                                if (System.nanoTime() - lastFailureNs.get() < 100_000_000L)
+                                {
+                                    Thread.sleep(100); // the service answered an error: back off, as a real client would
+                                }
                                 final int image = random.nextInt(sample.count());
                                 all.add(client.classify(FloatNetwork.images(sample, image, 1)).whenComplete((p, ex) ->
                                 {
@@ -90,6 +105,8 @@ public final class SoakBench
                                     if (ex != null)
                                     {
                                         failed.incrementAndGet();
+                                        lastFailureNs.set(System.nanoTime());
+                                        failedBy.computeIfAbsent(statusOf(ex), k -> new AtomicLong()).incrementAndGet();
                                         if (failures.size() < 20)
                                         {
                                             failures.add(ex.toString());
@@ -107,16 +124,41 @@ public final class SoakBench
                         catch (final Exception ex)
                         {
                             failed.incrementAndGet();
-                            failures.add("client session: " + ex);
+                            failedBy.computeIfAbsent("client connection", k -> new AtomicLong()).incrementAndGet();
+                            if (failures.size() < 20)
+                            {
+                                failures.add("client session: " + ex);
+                            }
+                            pauseQuietly(200); // a server is down: try again shortly, as a real client would
                         }
                     }
                 }));
             }
             final List<Map<String, Object>> samples = new ArrayList<>();
+            final List<Map<String, Object>> kills = new ArrayList<>();
+            final String[] order = {"P2", "P1", "P0"};
             long lastOk = 0;
-            while (System.nanoTime() < end)
+            long nextSample = t0 + TimeUnit.SECONDS.toNanos(10);
+            long nextKill = t0 + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < endHolder[0])
             {
-                Thread.sleep(10_000);
+                if (faults && System.nanoTime() >= nextKill)
+                {
+                    if (kills.size() == plannedKills)
+                    {
+                        endHolder[0] = System.nanoTime(); // every kill done and 15 s of service after the last
+                        break;
+                    }
+                    kills.add(killAndRecover(served, order[kills.size() % order.length], ok, failed, t0));
+                    nextKill = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                    continue;
+                }
+                if (System.nanoTime() < nextSample)
+                {
+                    Thread.sleep(100);
+                    continue;
+                }
+                nextSample = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 final double at = (System.nanoTime() - t0) / 1e9;
                 final Map<String, Object> s = new LinkedHashMap<>();
                 s.put("seconds", Math.round(at));
@@ -158,17 +200,76 @@ public final class SoakBench
             }
             final Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("summary", true);
-            summary.put("seconds", seconds);
+            summary.put("seconds", Math.round((endHolder[0] - t0) / 1e9));
             summary.put("clients", CLIENTS);
             summary.put("answered", ok.get());
             summary.put("failed", failed.get());
-            summary.put("disagreeWithPlaintext", disagree.get());
+            summary.put("wrongAnswers", disagree.get());
+            final Map<String, Long> byStatus = new java.util.TreeMap<>();
+            failedBy.forEach((k, v) -> byStatus.put(k, v.get()));
+            summary.put("failedByStatus", byStatus);
+            summary.put("kills", kills);
+            System.out.printf("soak: %d answered, %d failed %s, %d wrong answers (vs the fixed-point twin)%s%n", ok.get(),
+                failed.get(), byStatus, disagree.get(), faults ? ", " + kills.size() + " kills: " + kills : "");
             summary.put("connections", connections.get());
             summary.put("failures", List.copyOf(failures));
             final List<Map<String, Object>> rows = new ArrayList<>();
             rows.add(summary);
             rows.addAll(samples);
             return rows;
+        }
+    }
+
+    /**
+     * Kills {@code party}, restarts it 2 s later and waits until 20 requests more than at the restart were answered
+     * (giving up after 120 s); returns the kill's row: party, seconds into the run, recovery seconds (kill to
+     * recovered, −1 if not recovered), requests failed meanwhile.
+     */
+    private static Map<String, Object> killAndRecover(final ServedCluster served, final String party, final AtomicLong ok,
+        final AtomicLong failed, final long t0) throws Exception
+    {
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        final long killedAt = System.nanoTime();
+        final long failedBefore = failed.get();
+        served.kill(party);
+        Thread.sleep(2_000);
+        served.restart(party);
+        final long okAtRestart = ok.get();
+        long recoveredAt = -1;
+        while (System.nanoTime() < end)
+        {
+            if (ok.get() >= okAtRestart + 20)
+            {
+                recoveredAt = System.nanoTime();
+                break;
+            }
+            Thread.sleep(50);
+        }
+        final Map<String, Object> row = new LinkedHashMap<>();
+        row.put("party", party);
+        row.put("atSeconds", Math.round((killedAt - t0) / 1e9));
+        row.put("recoverySeconds", recoveredAt < 0 ? -1 : Math.round((recoveredAt - killedAt) / 1e8) / 10.0);
+        row.put("failedMeanwhile", failed.get() - failedBefore);
+        System.out.printf("soak: killed %s at %s s; %s; %d requests failed meanwhile%n", party, row.get("atSeconds"),
+            recoveredAt < 0 ? "NOT recovered" : "recovered in " + row.get("recoverySeconds") + " s", failed.get() - failedBefore);
+        return row;
+    }
+
+    private static String statusOf(final Throwable ex)
+    {
+        final Throwable cause = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+        return cause instanceof InferenceClient.ServiceException se ? se.status().name() : cause.getClass().getSimpleName();
+    }
+
+    private static void pauseQuietly(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -175,7 +175,7 @@ class ReportGeneratorTest
     void soakReportShouldCountFailuresAndSeeMemoryGrowth() throws Exception
     {
         final Map<String, Object> summary = new LinkedHashMap<>(Map.of("summary", true, "seconds", 60, "clients", 4,
-            "answered", 1000, "failed", 0, "disagreeWithPlaintext", 3, "connections", 12, "failures", List.of()));
+            "answered", 1000, "failed", 0, "wrongAnswers", 0, "connections", 12, "failures", List.of()));
         final List<Map<String, Object>> rows = new java.util.ArrayList<>(List.of(summary));
         for (int t = 1; t <= 9; t++)
         {
