@@ -92,7 +92,16 @@ final class ClientGateway implements AutoCloseable
         this.server = tls == null ? new ServerSocket()
             : ClientTls.configure((SSLServerSocket)tls.getServerSocketFactory().createServerSocket());
         this.server.setReuseAddress(true);
-        this.server.bind(new InetSocketAddress(port), 1024);
+        try
+        {
+            this.server.bind(new InetSocketAddress(port), 1024);
+        }
+        catch (final java.net.BindException ex)
+        {
+            server.close();
+            throw new java.net.BindException("cannot accept clients on TCP port " + port + " (the party's client-port in the "
+                + "cluster config): " + ex.getMessage() + " — is another server still running there?");
+        }
         this.inputSize = inputSize;
         this.sink = sink;
         this.acceptor = Thread.ofPlatform().daemon().name("securenn-accept").start(this::accept);

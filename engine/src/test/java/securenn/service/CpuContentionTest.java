@@ -48,9 +48,13 @@ class CpuContentionTest
     }
 
     @AfterEach
-    void stopEverything()
+    void stopEverything() throws InterruptedException
     {
         processes.forEach(Process::destroyForcibly);
+        for (final Process p : processes)
+        {
+            p.waitFor(20, TimeUnit.SECONDS); // its ports are free for the next test only once it is gone
+        }
     }
 
     @Test

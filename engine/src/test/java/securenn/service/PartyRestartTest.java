@@ -121,6 +121,7 @@ class PartyRestartTest
                 if (p != null)
                 {
                     p.destroyForcibly();
+                    p.waitFor(20, TimeUnit.SECONDS); // its ports are free for the next test only once it is gone
                 }
             }
         }
