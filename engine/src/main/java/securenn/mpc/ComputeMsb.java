@@ -17,6 +17,9 @@ import java.lang.foreign.MemorySegment;
  * LSB(2a) = c[0] ⊕ x[0] ⊕ (x &gt; c) = γ ⊕ δ with γ = β ⊕ β′ and δ = c[0] ⊕ x[0], both linear in shares because
  * β and c[0] are public; the last XOR γ + δ − 2γδ takes one element-wise Beaver product.
  *
+ * <p>P2 receives only PrivateCompare's vectors (β′, uniform) — if it dealt true bits of x; with non-bits it learns
+ * bits of c = 2a + x, hence of a ({@link PrivateCompare}, semi-honest only).
+ *
  * <p>Rounds: 5. Bytes per element: P2→P1 8 + 64 + 8 (randomness) + 8 (β′) + 8 (product triple); P0↔P1 8 each way
  * (opening c) + 16 each way (product); PrivateCompare 64 from each of P0, P1 — below the paper's 4ℓ log p + 13ℓ.
  */

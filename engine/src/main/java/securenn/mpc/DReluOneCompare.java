@@ -21,8 +21,9 @@ import java.lang.foreign.MemorySegment;
  * shared bit XOR a public one, local.
  *
  * <p>Views: P0 and P1 see c (uniform, masked by r), their bit shares and γ shares (uniform); P2 sees the
- * PrivateCompare vectors, which reveal β′ only, uniform because β is hidden from P2. Exact for every a ∈ Z_L (the
- * paper's DReLU needs |a| &lt; 2^62).
+ * PrivateCompare vectors, which reveal β′ only, uniform because β is hidden from P2 — provided P2 dealt bits: a P2
+ * that deals non-bits learns the borrow (r′ &gt; c′), the sign of a whenever |a| ≪ 2^63 ({@link PrivateCompare},
+ * semi-honest only). Exact for every a ∈ Z_L (the paper's DReLU needs |a| &lt; 2^62).
  *
  * <p>Rounds: 3 (the opening runs beside P2's dealing). Bytes per element: P0↔P1 8 each way, P2→P1 64 + 8, P0→P2 and
  * P1→P2 64 each: 216, against 496 for Algorithm 6 as implemented here.

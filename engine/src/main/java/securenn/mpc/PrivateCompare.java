@@ -27,6 +27,13 @@ import java.lang.foreign.MemorySegment;
  * Corner case β = 1, r = 2^64 − 1 (x ≤ r always holds): P0 and P1 share a vector with exactly one zero, using
  * common random u[i] (P0 holds u[i], P1 holds target[i] − u[i]).
  *
+ * <p>Semi-honest only. The simulation above needs x's shares to be shares of bits: then c has at most one zero. The
+ * bits are dealt by P2 itself (in {@link DReluOneCompare}, {@link ShareConvert}, {@link ComputeMsb}) and nothing
+ * checks them. A P2 that deals non-bits can make the number of zeros in d depend on t, i.e. on the data; no
+ * reordering changes that number (the listing's permutation would not help), and the rotation also keeps the
+ * zeros' cyclic distances. {@code MaliciousP2LeakTest} recovers the sign of every DReLU input that way. So there is
+ * no privacy against a malicious P2, whatever the whitepaper's Section 6 says (docs/ARCHITECTURE.md, Threat model).
+ *
  * <p>One round; bytes: 64 per element from each of P0 and P1 to P2 (one Z_67 value per byte).
  */
 public final class PrivateCompare

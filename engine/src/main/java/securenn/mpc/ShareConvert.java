@@ -16,6 +16,10 @@ import java.lang.foreign.MemorySegment;
  * PrivateCompare runs on x against <b>r − 1</b> with common bit η″, so that η = η′ ⊕ η″ = (x &gt; r − 1), and
  * θ = wrap(a0, a1) = β0 + β1 − α + δ + η − 1. Each P_j outputs a_j − θ_j over Z_{L−1}.
  *
+ * <p>P2 sees a_j + r_j from each party (r_0, r_1 from k01, independent: uniform) and PrivateCompare's vectors. It
+ * knows x = a + r, so anything PrivateCompare leaks about r is about a: a P2 that deals non-bits for x learns bits of
+ * r − 1 ({@link PrivateCompare}, semi-honest only).
+ *
  * <p>P2's shares for P0 (bits of x, δ, η′) come from the stream P0 shares with P2; only P1's are sent. Rounds: 4
  * (ã to P2; bits and δ to P1; PrivateCompare; η′ to P1). Bytes per element: 8 from each of P0, P1 to P2;
  * 64 + 8 + 8 from P2 to P1; PrivateCompare's 64 from each of P0, P1 — at most the paper's 4ℓ log p + 6ℓ.
