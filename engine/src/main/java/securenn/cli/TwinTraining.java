@@ -5,6 +5,8 @@ import securenn.kernels.Kernels;
 import securenn.kernels.Ring;
 import securenn.mpc.FixedPoint;
 import securenn.mpc.Role;
+import securenn.mpc.SecretSplitter;
+import securenn.mpc.Shares;
 import securenn.mpc.TruncationReplay;
 import securenn.nn.FloatNetwork;
 import securenn.nn.ModelFile;
@@ -16,7 +18,6 @@ import securenn.nn.SecureInference;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.SplittableRandom;
 
 /**
  * The fixed-point twin of {@link SecureTraining}: the same {@link RingTrainer} code in the clear, with truncation
@@ -50,20 +51,14 @@ final class TwinTraining implements TrainingEngine
     /** Replays the session's truncation carries only if the steps are the secure run's steps; see the class doc. */
     @Override
     public long step(final MemorySegment images, final MemorySegment labels, final int n, final int shift,
-        final SplittableRandom owner)
+        final SecretSplitter owner)
     {
-        // the data owner's splitting randomness is drawn as the secure run draws it, so both runs stay in step
-        final long xs = (long)n * spec.input().size();
-        final long ys = (long)n * spec.output().size();
-        for (long i = 0; i < xs + ys; i++)
-        {
-            owner.nextLong();
-        }
+        // nothing is split: the secure run's result does not depend on its shares, only on the session's masks
         return RingTrainer.step(backend, spec, params, images, labels, n, f, shift, rule, velocity);
     }
 
     @Override
-    public double accuracy(final Mnist test, final SplittableRandom client)
+    public double accuracy(final Mnist test, final SecretSplitter client)
     {
         final FixedPoint fp = new FixedPoint(f);
         final int k = spec.output().size();
@@ -93,7 +88,7 @@ final class TwinTraining implements TrainingEngine
     }
 
     @Override
-    public ModelFile.SharedModel[] shares(final Arena out, final SplittableRandom rnd)
+    public ModelFile.SharedModel[] shares(final Arena out, final SecretSplitter splitter)
     {
         final MemorySegment[] s0 = new MemorySegment[params.length];
         final MemorySegment[] s1 = new MemorySegment[params.length];
@@ -102,7 +97,7 @@ final class TwinTraining implements TrainingEngine
             final long size = params[t].byteSize() / 8;
             s0[t] = out.allocate(Math.max(1, size) * 8).asSlice(0, size * 8);
             s1[t] = out.allocate(Math.max(1, size) * 8).asSlice(0, size * 8);
-            securenn.mpc.Shares.split(params[t], s0[t], s1[t], size, rnd);
+            Shares.split(params[t], s0[t], s1[t], size, splitter);
         }
         return new ModelFile.SharedModel[]{new ModelFile.SharedModel(spec, Role.P0, f, modelId, s0),
             new ModelFile.SharedModel(spec, Role.P1, f, modelId, s1)};

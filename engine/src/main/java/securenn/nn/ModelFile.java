@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import securenn.kernels.Ring;
 import securenn.mpc.FixedPoint;
 import securenn.mpc.Role;
+import securenn.mpc.SecretSplitter;
 import securenn.mpc.Shares;
 
 /**
@@ -141,8 +142,11 @@ public final class ModelFile
         }
     }
 
-    /** Encodes the model in fixed point and splits every tensor into shares for P0 and P1. */
-    public static SharedModel[] split(final Model model, final FixedPoint fp, final Arena arena, final java.util.SplittableRandom rnd)
+    /**
+     * Encodes the model in fixed point and splits every tensor into shares for P0 (the splitter's masks) and P1 (the
+     * value minus the mask).
+     */
+    public static SharedModel[] split(final Model model, final FixedPoint fp, final Arena arena, final SecretSplitter splitter)
     {
         final String id = modelId(model);
         final MemorySegment[] s0 = new MemorySegment[model.params().length];
@@ -154,10 +158,9 @@ public final class ModelFile
             s1[t] = arena.allocate(Math.max(1, v.length) * 8L, 64).asSlice(0, v.length * 8L);
             for (int i = 0; i < v.length; i++)
             {
-                final long r = rnd.nextLong();
-                s0[t].setAtIndex(Ring.LONG, i, r);
-                s1[t].setAtIndex(Ring.LONG, i, fp.encode(v[i]) - r);
+                s1[t].setAtIndex(Ring.LONG, i, fp.encode(v[i]));
             }
+            Shares.split(s1[t], s0[t], s1[t], v.length, splitter);
         }
         return new SharedModel[]{new SharedModel(model.spec(), Role.P0, fp.fractionBits(), id, s0),
             new SharedModel(model.spec(), Role.P1, fp.fractionBits(), id, s1)};

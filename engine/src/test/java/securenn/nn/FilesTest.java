@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import securenn.data.Idx;
 import securenn.data.Mnist;
 import securenn.mpc.FixedPoint;
+import securenn.mpc.SecretSplitter;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -38,7 +39,7 @@ class FilesTest
         }
         try (Arena arena = Arena.ofConfined())
         {
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(1));
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(1));
             ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
             ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
             final ModelFile.SharedModel s0 = ModelFile.readShares(dir.resolve("P0.shares"), arena);
