@@ -84,7 +84,9 @@ final class SecureTraining implements TrainingEngine
     @Override
     public ModelFile.SharedModel[] shares(final Arena arena, final SecretSplitter splitter)
     {
-        return model; // the parties' own shares, as they hold them
+        final String id = splitter.newModelId(); // the parties' own shares, as they hold them, as a pair of their own
+        return new ModelFile.SharedModel[]{new ModelFile.SharedModel(spec, model[0].party(), f, id, model[0].params()),
+            new ModelFile.SharedModel(spec, model[1].party(), f, id, model[1].params())};
     }
 
     @Override

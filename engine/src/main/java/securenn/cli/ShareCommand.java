@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
     name = "share",
     mixinStandardHelpOptions = true,
     description = {"Splits a plaintext model file into share files for P0 and P1.",
-        "Fresh randomness each run (AES-CTR keyed from SecureRandom); writes OUT/P0.shares and OUT/P1.shares; give",
-        "each file only to its server."})
+        "Fresh randomness each run (AES-CTR keyed from SecureRandom) and a fresh random model id; writes OUT/P0.shares",
+        "and OUT/P1.shares; give each file only to its server."})
 final class ShareCommand implements Callable<Integer>
 {
     @Option(names = "--model", required = true, description = "Plaintext model file (SECURENN-MODEL format).")

@@ -31,7 +31,10 @@ interface TrainingEngine extends AutoCloseable
      */
     double accuracy(Mnist test, SecretSplitter client);
 
-    /** The model as P0's and P1's share files would hold it (engines in the clear split it afresh with {@code splitter}). */
+    /**
+     * The model as P0's and P1's share files would hold it, under a model id of their own drawn from {@code splitter}
+     * (engines in the clear split the model afresh with it; the secure engine's shares are the parties' own).
+     */
     ModelFile.SharedModel[] shares(Arena arena, SecretSplitter splitter);
 
     /** The current parameters in plaintext fixed point (secure: reconstructed, for the twin check). */

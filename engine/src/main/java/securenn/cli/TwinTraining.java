@@ -28,7 +28,6 @@ final class TwinTraining implements TrainingEngine
 {
     private final Arena arena = Arena.ofShared();
     private final NetworkSpec spec;
-    private final String modelId;
     private final int f;
     private final MemorySegment[] params;
     private final PlainRingBackend backend;
@@ -42,7 +41,6 @@ final class TwinTraining implements TrainingEngine
         this.rule = rule;
         this.velocity = rule.velocity(start[0].spec(), true, arena);
         this.spec = start[0].spec();
-        this.modelId = start[0].modelId();
         this.f = start[0].fractionBits();
         this.params = ModelFile.openFixedPoint(start[0], start[1], arena);
         this.backend = new PlainRingBackend(Kernels.best(), TruncationReplay.fromSeed(sessionSeed));
@@ -99,8 +97,9 @@ final class TwinTraining implements TrainingEngine
             s1[t] = out.allocate(Math.max(1, size) * 8).asSlice(0, size * 8);
             Shares.split(params[t], s0[t], s1[t], size, splitter);
         }
-        return new ModelFile.SharedModel[]{new ModelFile.SharedModel(spec, Role.P0, f, modelId, s0),
-            new ModelFile.SharedModel(spec, Role.P1, f, modelId, s1)};
+        final String id = splitter.newModelId();
+        return new ModelFile.SharedModel[]{new ModelFile.SharedModel(spec, Role.P0, f, id, s0),
+            new ModelFile.SharedModel(spec, Role.P1, f, id, s1)};
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * The randomness a data or model owner splits a secret with: P0's share of x is the next mask r, P1's is x − r. The
@@ -24,12 +25,15 @@ public final class SecretSplitter
     /** AES-256: the full key length the JDK's AES takes. */
     private static final int KEY_BYTES = 32;
     private static final long MASK_STREAM = 1;
+    private static final long ID_STREAM = 2;
 
     private final AesCtrPrg masks;
+    private final AesCtrPrg ids;
 
     private SecretSplitter(final byte[] key)
     {
         this.masks = new AesCtrPrg(key, MASK_STREAM);
+        this.ids = new AesCtrPrg(key, ID_STREAM);
         Arrays.fill(key, (byte)0);
     }
 
@@ -70,5 +74,18 @@ public final class SecretSplitter
     public void masks(final MemorySegment share0, final long n)
     {
         masks.fill(share0, 0, n * Long.BYTES);
+    }
+
+    /**
+     * A fresh 128-bit identity for the model being split, hex: P0's and P1's files of one split carry it, and the
+     * parties refuse to compute together unless theirs are equal. Random, so that it says nothing about the weights
+     * (a hash of the plaintext would let anyone confirm a guessed model), and new at every split, so shares of two
+     * splits of one model are not taken for a pair. From its own stream, independent of the masks.
+     */
+    public String newModelId()
+    {
+        final byte[] id = new byte[16];
+        ids.fill(id, 0, id.length);
+        return HexFormat.of().formatHex(id);
     }
 }

@@ -15,10 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 import securenn.kernels.Ring;
 import securenn.mpc.FixedPoint;
@@ -30,11 +27,11 @@ import securenn.mpc.Shares;
  * Model files. Both kinds start with a text header and continue in binary (all numbers little-endian):
  * <pre>
  *   plaintext model (the model owner's):          share file (one per server, P0 or P1):
- *   SECURENN-MODEL 1\n                           SECURENN-SHARES 1\n
+ *   SECURENN-MODEL 1\n                           SECURENN-SHARES 2\n
  *   name A\n                                     name A\n
  *   &lt;network description lines&gt;                  party P0\n
  *   end\n                                        fraction-bits 13\n
- *   tensors 6\n                                  model-id &lt;sha-256 of the plaintext file, hex&gt;\n
+ *   tensors 6\n                                  model-id &lt;random 128-bit id of the split, hex&gt;\n
  *   then per tensor: int64 count, count float64  &lt;network description lines&gt;
  *                                                end\n
  *                                                tensors 6\n
@@ -42,11 +39,18 @@ import securenn.mpc.Shares;
  * </pre>
  * Tensor order and layouts are those of {@link NetworkSpec}. A reader checks every count against the network and
  * fails naming the file, the tensor and the mismatch.
+ *
+ * <p>Share files of version 1 ({@code SECURENN-SHARES 1}) are refused: they were split with SplitMix64, whose masks
+ * P1 can recover from its own file (and so every weight), and their model id was the SHA-256 of the plaintext model.
+ * Only {@code securenn reconstruct --allow-version-1} still reads them, so that a model owner can recover a model
+ * from old files and split it again.
  */
 public final class ModelFile
 {
     private static final String MODEL_MAGIC = "SECURENN-MODEL 1";
-    private static final String SHARES_MAGIC = "SECURENN-SHARES 1";
+    private static final String SHARES_MAGIC = "SECURENN-SHARES 2";
+    private static final String LEAKED_SHARES_MAGIC = "SECURENN-SHARES 1";
+    private static final Pattern MODEL_ID = Pattern.compile("[0-9a-f]{32}");
 
     /** One server's shares of a model, ready for secure inference. */
     public record SharedModel(NetworkSpec spec, Role party, int fractionBits, String modelId, MemorySegment[] params)
@@ -124,31 +128,13 @@ public final class ModelFile
         return new Model(spec, params);
     }
 
-    /** The model's identity for share files: SHA-256 over its plaintext file's bytes. */
-    public static String modelId(final Model model)
-    {
-        try
-        {
-            final MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha))
-            {
-                write(out, model);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        }
-        catch (final IOException | NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException("cannot fingerprint the model: " + ex, ex);
-        }
-    }
-
     /**
      * Encodes the model in fixed point and splits every tensor into shares for P0 (the splitter's masks) and P1 (the
-     * value minus the mask).
+     * value minus the mask), under a model id drawn at random for this split.
      */
     public static SharedModel[] split(final Model model, final FixedPoint fp, final Arena arena, final SecretSplitter splitter)
     {
-        final String id = modelId(model);
+        final String id = splitter.newModelId();
         final MemorySegment[] s0 = new MemorySegment[model.params().length];
         final MemorySegment[] s1 = new MemorySegment[model.params().length];
         for (int t = 0; t < s0.length; t++)
@@ -221,14 +207,29 @@ public final class ModelFile
         }
     }
 
+    /** Reads one party's share file; refuses version 1 files (see the class doc) and malformed model ids. */
     public static SharedModel readShares(final Path file, final Arena arena) throws IOException
+    {
+        return readShares(file, arena, false);
+    }
+
+    /**
+     * As {@link #readShares(Path, Arena)}, but also reads version 1 files when {@code allowVersion1}: for the model
+     * owner's {@code reconstruct} only, whose result must be split again, never for a party.
+     */
+    public static SharedModel readShares(final Path file, final Arena arena, final boolean allowVersion1) throws IOException
     {
         final String name = file.toString();
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file))))
         {
-            expectLine(in, SHARES_MAGIC, name);
+            final boolean version1 = sharesVersion(in, name, allowVersion1);
             final String[] meta = new String[3];
             final NetworkSpec spec = spec(in, name, meta);
+            if (!version1 && !MODEL_ID.matcher(meta[2]).matches())
+            {
+                throw new IOException(name + ": model-id '" + (meta[2].length() > 40 ? meta[2].substring(0, 40) + "…" : meta[2])
+                    + "' is not 32 lowercase hex digits (the random 128-bit id securenn share writes)");
+            }
             final Role party = switch (meta[0])
             {
                 case "P0" -> Role.P0;
@@ -254,6 +255,30 @@ public final class ModelFile
             trailing(in, name);
             return new SharedModel(spec, party, f, meta[2], params);
         }
+    }
+
+    /** Checks the first line of a share file; true for an accepted version 1 file. */
+    private static boolean sharesVersion(final DataInputStream in, final String name, final boolean allowVersion1)
+        throws IOException
+    {
+        final String l = line(in, name);
+        if (l.equals(SHARES_MAGIC))
+        {
+            return false;
+        }
+        if (l.equals(LEAKED_SHARES_MAGIC))
+        {
+            if (allowVersion1)
+            {
+                return true;
+            }
+            throw new IOException(name + ": share file version 1 ('" + LEAKED_SHARES_MAGIC + "' on its first line) is refused "
+                + "and must be treated as leaked: it was split with a predictable generator (SplitMix64), from which P1 can "
+                + "recover every weight using its own file, and its model-id field is the SHA-256 of the plaintext model. "
+                + "Split the plaintext model again with 'securenn share' (for old checkpoints, first "
+                + "'securenn reconstruct --allow-version-1') and replace both P0's and P1's files.");
+        }
+        throw notThisKind(name, SHARES_MAGIC, l);
     }
 
     private static void header(final OutputStream out, final String magic, final NetworkSpec spec, final String meta)
@@ -372,9 +397,14 @@ public final class ModelFile
         final String l = line(in, name);
         if (!l.equals(expected))
         {
-            throw new IOException(name + ": not a securenn file of this kind (expected '" + expected + "', found '"
-                + (l.length() > 40 ? l.substring(0, 40) + "…" : l) + "')");
+            throw notThisKind(name, expected, l);
         }
+    }
+
+    private static IOException notThisKind(final String name, final String expected, final String found)
+    {
+        return new IOException(name + ": not a securenn file of this kind (expected '" + expected + "', found '"
+            + (found.length() > 40 ? found.substring(0, 40) + "…" : found) + "')");
     }
 
     private static String line(final DataInputStream in, final String name) throws IOException
