@@ -38,7 +38,7 @@ import securenn.mpc.Shares;
  *                                                then per tensor: int64 count, count int64 shares
  * </pre>
  * Tensor order and layouts are those of {@link NetworkSpec}. A reader checks every count against the network and
- * fails naming the file, the tensor and the mismatch.
+ * fails naming the file, the tensor and the mismatch; a model's values must be finite.
  *
  * <p>Share files of version 1 ({@code SECURENN-SHARES 1}) are refused: they were split with SplitMix64, whose masks
  * P1 can recover from its own file (and so every weight), and their model id was the SHA-256 of the plaintext model.
@@ -61,8 +61,16 @@ public final class ModelFile
     {
     }
 
+    /** Writes a plaintext model; refuses (before writing) a NaN or infinite value, naming the tensor and element. */
     public static void write(final Path file, final Model model) throws IOException
     {
+        for (int t = 0; t < model.params().length; t++)
+        {
+            for (int i = 0; i < model.params()[t].length; i++)
+            {
+                requireFinite(model.params()[t][i], file.toString(), model.spec(), t, i);
+            }
+        }
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file)))
         {
             write(out, model);
@@ -121,7 +129,7 @@ public final class ModelFile
             params[t] = new double[bytes.length / 8];
             for (int i = 0; i < params[t].length; i++)
             {
-                params[t][i] = buf.getDouble();
+                params[t][i] = requireFinite(buf.getDouble(), name, spec, t, i);
             }
         }
         trailing(in, name);
@@ -130,7 +138,8 @@ public final class ModelFile
 
     /**
      * Encodes the model in fixed point and splits every tensor into shares for P0 (the splitter's masks) and P1 (the
-     * value minus the mask), under a model id drawn at random for this split.
+     * value minus the mask), under a model id drawn at random for this split. A value that is NaN, infinite or out of
+     * the fixed-point range fails naming the tensor and the element.
      */
     public static SharedModel[] split(final Model model, final FixedPoint fp, final Arena arena, final SecretSplitter splitter)
     {
@@ -144,12 +153,36 @@ public final class ModelFile
             s1[t] = arena.allocate(Math.max(1, v.length) * 8L, 64).asSlice(0, v.length * 8L);
             for (int i = 0; i < v.length; i++)
             {
-                s1[t].setAtIndex(Ring.LONG, i, fp.encode(v[i]));
+                s1[t].setAtIndex(Ring.LONG, i, encode(fp, v[i], model.spec(), t, i));
             }
             Shares.split(s1[t], s0[t], s1[t], v.length, splitter);
         }
         return new SharedModel[]{new SharedModel(model.spec(), Role.P0, fp.fractionBits(), id, s0),
             new SharedModel(model.spec(), Role.P1, fp.fractionBits(), id, s1)};
+    }
+
+    private static long encode(final FixedPoint fp, final double v, final NetworkSpec spec, final int tensor, final int element)
+    {
+        try
+        {
+            return fp.encode(v);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("network " + spec.name() + ", " + spec.parameterName(tensor) + " element "
+                + element + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static double requireFinite(final double v, final String name, final NetworkSpec spec, final int tensor,
+        final int element) throws IOException
+    {
+        if (!Double.isFinite(v))
+        {
+            throw new IOException(name + ": " + spec.parameterName(tensor) + " element " + element + " is " + v
+                + "; a model holds finite values only");
+        }
+        return v;
     }
 
     /** The model owner's inverse of {@link #split}: adds P0's and P1's shares and decodes the fixed-point values. */

@@ -147,6 +147,38 @@ class FilesTest
     }
 
     @Test
+    void shouldRejectNonFiniteWeightsNamingFileTensorAndElement() throws Exception
+    {
+        final NetworkSpec spec = NetworkSpec.builtIn("A");
+        final Path good = dir.resolve("A.model");
+        ModelFile.write(good, Model.random(spec, 3));
+        final byte[] bytes = Files.readAllBytes(good);
+        final int data = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("tensors 6\n") + "tensors 6\n".length();
+        final int tensor2 = data + 8 + 8 * (int)spec.layers().getFirst().parameterSizes()[0] + 8 + 8 * 128 + 8;
+        final double[] bad = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (final double v : bad)
+        {
+            final byte[] copy = bytes.clone();
+            java.nio.ByteBuffer.wrap(copy).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(tensor2 + 8 * 5, v);
+            final Path file = dir.resolve("bad.model");
+            Files.write(file, copy);
+            assertThatThrownBy(() -> ModelFile.read(file)).isInstanceOf(IOException.class)
+                .hasMessage(file + ": tensor 2 (weights of layer 3, fc 128) element 5 is " + v + "; a model holds finite values only");
+        }
+        final Model model = Model.random(spec, 3);
+        model.params()[4][7] = Double.NaN;
+        try (Arena arena = Arena.ofConfined())
+        {
+            assertThatThrownBy(() -> ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.fresh()))
+                .hasMessage("network A, tensor 4 (weights of layer 5, fc 10) element 7: NaN cannot be encoded in fixed point");
+        }
+        assertThatThrownBy(() -> ModelFile.write(dir.resolve("nan.model"), model)).isInstanceOf(IOException.class)
+            .hasMessageContaining("nan.model: tensor 4 (weights of layer 5, fc 10) element 7 is NaN");
+        assertThat(dir.resolve("nan.model")).doesNotExist();
+        assertThatThrownBy(() -> FixedPoint.DEFAULT.encode(Double.NaN)).hasMessage("NaN cannot be encoded in fixed point");
+    }
+
+    @Test
     void idxFilesShouldRoundTripAndRejectBadOnes() throws Exception
     {
         final Path images = dir.resolve("t10k-images-idx3-ubyte.gz");
