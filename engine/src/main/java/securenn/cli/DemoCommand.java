@@ -6,6 +6,7 @@ import securenn.data.Mnist;
 import securenn.kernels.Kernels;
 import securenn.mpc.FixedPoint;
 import securenn.mpc.LocalSession;
+import securenn.mpc.SecretSplitter;
 import securenn.nn.FloatNetwork;
 import securenn.nn.Model;
 import securenn.nn.ModelFile;
@@ -14,7 +15,6 @@ import securenn.nn.SecureInference;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
@@ -46,7 +46,8 @@ final class DemoCommand implements Callable<Integer>
     @Option(names = "--show", defaultValue = "10", description = "Predictions to print (default: ${DEFAULT-VALUE}).")
     int show;
 
-    @Option(names = "--seed", defaultValue = "20261124", description = "Seed of the session keys and client shares (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "20261124", description = "Seed of the session keys (one JVM holds all three parties' keys anyway); "
+        + "the model and the images are split with fresh AES-CTR randomness (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--kernels-check", description = "Instead: check every vector kernel against its scalar oracle.")
@@ -70,7 +71,7 @@ final class DemoCommand implements Callable<Integer>
             test.count(), data == null ? "the bundled sample" : data, Kernels.best().name(), Kernels.best().vectorBits());
         try (Arena arena = Arena.ofShared(); LocalSession session = LocalSession.ipc(seed))
         {
-            final ModelFile.SharedModel[] shares = ModelFile.split(plain, FixedPoint.DEFAULT, arena, new SplittableRandom(seed));
+            final ModelFile.SharedModel[] shares = ModelFile.split(plain, FixedPoint.DEFAULT, arena, SecretSplitter.fresh());
             out.printf("model owner: split %d parameter tensors into shares for P0 and P1 (fixed point, %d fraction bits)%n",
                 shares[0].params().length, FixedPoint.DEFAULT.fractionBits());
             int correct = 0;
@@ -78,7 +79,7 @@ final class DemoCommand implements Callable<Integer>
             double millis = 0;
             long rounds = 0;
             long bytes = 0;
-            final SplittableRandom client = new SplittableRandom(seed + 1);
+            final SecretSplitter client = SecretSplitter.fresh();
             for (int from = 0; from < test.count(); from += batch)
             {
                 final int n = Math.min(batch, test.count() - from);

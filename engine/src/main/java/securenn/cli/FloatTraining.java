@@ -3,6 +3,7 @@ package securenn.cli;
 import securenn.data.Mnist;
 import securenn.kernels.Ring;
 import securenn.mpc.FixedPoint;
+import securenn.mpc.SecretSplitter;
 import securenn.nn.FloatNetwork;
 import securenn.nn.FloatTrainer;
 import securenn.nn.Model;
@@ -12,7 +13,6 @@ import securenn.nn.Sgd;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.SplittableRandom;
 
 /**
  * The same training in double precision ({@link FloatTrainer}): starts from the same fixed-point model, takes the same
@@ -55,22 +55,22 @@ final class FloatTraining implements TrainingEngine
 
     @Override
     public long step(final MemorySegment images, final MemorySegment labels, final int n, final int shift,
-        final SplittableRandom owner)
+        final SecretSplitter owner)
     {
         final double loss = FloatTrainer.step(spec, params, decode(images), decode(labels), n, shift, rule, velocity);
         return (long)Math.scalb(loss, 2 * fp.fractionBits()); // the scale the command divides by
     }
 
     @Override
-    public double accuracy(final Mnist test, final SplittableRandom client)
+    public double accuracy(final Mnist test, final SecretSplitter client)
     {
         return FloatNetwork.accuracy(new Model(spec, params), test);
     }
 
     @Override
-    public ModelFile.SharedModel[] shares(final Arena arena, final SplittableRandom rnd)
+    public ModelFile.SharedModel[] shares(final Arena arena, final SecretSplitter splitter)
     {
-        return ModelFile.split(new Model(spec, params), fp, arena, rnd);
+        return ModelFile.split(new Model(spec, params), fp, arena, splitter);
     }
 
     @Override

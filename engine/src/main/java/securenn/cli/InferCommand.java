@@ -4,9 +4,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import securenn.data.Mnist;
 import securenn.kernels.Ring;
-import securenn.kernels.random.AesCtrPrg;
 import securenn.mpc.FixedPoint;
 import securenn.mpc.Role;
+import securenn.mpc.SecretSplitter;
+import securenn.mpc.Shares;
 import securenn.nn.FloatNetwork;
 import securenn.nn.InputShares;
 import securenn.nn.ModelFile;
@@ -16,7 +17,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -64,15 +64,11 @@ final class InferCommand implements Callable<Integer>
             final double[] pixels = FloatNetwork.images(test, 0, count);
             final MemorySegment s0 = arena.allocate(8L * pixels.length);
             final MemorySegment s1 = arena.allocate(8L * pixels.length);
-            final byte[] key = new byte[16];
-            new SecureRandom().nextBytes(key);
-            final AesCtrPrg masks = new AesCtrPrg(key, 1);
             for (int i = 0; i < pixels.length; i++)
             {
-                final long r = masks.nextLong();
-                s0.setAtIndex(Ring.LONG, i, r);
-                s1.setAtIndex(Ring.LONG, i, fp.encode(pixels[i]) - r);
+                s1.setAtIndex(Ring.LONG, i, fp.encode(pixels[i]));
             }
+            Shares.split(s1, s0, s1, pixels.length, SecretSplitter.fresh());
             final String net = model.spec().name();
             InputShares.write(work.resolve("P0.input"), new InputShares(Role.P0, net, "input", count, in, s0));
             InputShares.write(work.resolve("P1.input"), new InputShares(Role.P1, net, "input", count, in, s1));

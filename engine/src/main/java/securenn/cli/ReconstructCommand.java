@@ -28,13 +28,18 @@ final class ReconstructCommand implements Callable<Integer>
     @Option(names = "--data", description = "Optional MNIST directory: report the model's plaintext test accuracy.")
     Path data;
 
+    @Option(names = "--allow-version-1", description = "Also read version 1 share files (SECURENN-SHARES 1). They must be "
+        + "treated as leaked (P1 can recover the weights from its own file); use this only to recover a model from them "
+        + "and split it again with 'share'.")
+    boolean allowVersion1;
+
     @Override
     public Integer call() throws Exception
     {
         try (Arena arena = Arena.ofConfined())
         {
-            final Model model = ModelFile.reconstruct(ModelFile.readShares(shares.resolve("P0.shares"), arena),
-                ModelFile.readShares(shares.resolve("P1.shares"), arena));
+            final Model model = ModelFile.reconstruct(ModelFile.readShares(shares.resolve("P0.shares"), arena, allowVersion1),
+                ModelFile.readShares(shares.resolve("P1.shares"), arena, allowVersion1));
             ModelFile.write(out, model);
             System.out.println("wrote " + out + " (network " + model.spec().name() + ")");
             if (data != null)

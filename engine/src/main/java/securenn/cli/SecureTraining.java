@@ -2,6 +2,7 @@ package securenn.cli;
 
 import securenn.data.Mnist;
 import securenn.mpc.LocalSession;
+import securenn.mpc.SecretSplitter;
 import securenn.mpc.Shares;
 import securenn.nn.FloatNetwork;
 import securenn.nn.ModelFile;
@@ -13,7 +14,6 @@ import securenn.nn.SecureRingBackend;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /** Secure training by three parties in this JVM over Aeron IPC; P0 and P1 hold only shares of model and batches. */
 final class SecureTraining implements TrainingEngine
@@ -42,7 +42,7 @@ final class SecureTraining implements TrainingEngine
 
     @Override
     public long step(final MemorySegment images, final MemorySegment labels, final int n, final int shift,
-        final SplittableRandom owner)
+        final SecretSplitter owner)
     {
         final long xs = (long)n * spec.input().size();
         final long ys = (long)n * spec.output().size();
@@ -65,7 +65,7 @@ final class SecureTraining implements TrainingEngine
     }
 
     @Override
-    public double accuracy(final Mnist test, final SplittableRandom client)
+    public double accuracy(final Mnist test, final SecretSplitter client)
     {
         int correct = 0;
         final int chunk = 100;
@@ -82,9 +82,11 @@ final class SecureTraining implements TrainingEngine
     }
 
     @Override
-    public ModelFile.SharedModel[] shares(final Arena arena, final SplittableRandom rnd)
+    public ModelFile.SharedModel[] shares(final Arena arena, final SecretSplitter splitter)
     {
-        return model;
+        final String id = splitter.newModelId(); // the parties' own shares, as they hold them, as a pair of their own
+        return new ModelFile.SharedModel[]{new ModelFile.SharedModel(spec, model[0].party(), f, id, model[0].params()),
+            new ModelFile.SharedModel(spec, model[1].party(), f, id, model[1].params())};
     }
 
     @Override

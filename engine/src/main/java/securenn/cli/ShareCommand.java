@@ -3,14 +3,13 @@ package securenn.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import securenn.mpc.FixedPoint;
+import securenn.mpc.SecretSplitter;
 import securenn.nn.Model;
 import securenn.nn.ModelFile;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /** The model owner's step: split a plaintext model into one share file for P0 and one for P1. */
@@ -18,7 +17,8 @@ import java.util.concurrent.Callable;
     name = "share",
     mixinStandardHelpOptions = true,
     description = {"Splits a plaintext model file into share files for P0 and P1.",
-        "Fresh randomness each run; writes OUT/P0.shares and OUT/P1.shares; give each file only to its server."})
+        "Fresh randomness each run (AES-CTR keyed from SecureRandom) and a fresh random model id; writes OUT/P0.shares",
+        "and OUT/P1.shares; give each file only to its server."})
 final class ShareCommand implements Callable<Integer>
 {
     @Option(names = "--model", required = true, description = "Plaintext model file (SECURENN-MODEL format).")
@@ -37,8 +37,7 @@ final class ShareCommand implements Callable<Integer>
         Files.createDirectories(out);
         try (Arena arena = Arena.ofConfined())
         {
-            final ModelFile.SharedModel[] shares = ModelFile.split(m, new FixedPoint(fractionBits), arena,
-                new SplittableRandom(new SecureRandom().nextLong()));
+            final ModelFile.SharedModel[] shares = ModelFile.split(m, new FixedPoint(fractionBits), arena, SecretSplitter.fresh());
             ModelFile.writeShares(out.resolve("P0.shares"), shares[0]);
             ModelFile.writeShares(out.resolve("P1.shares"), shares[1]);
             System.out.printf("wrote %s and %s (network %s, %d tensors, model-id %s)%n", out.resolve("P0.shares"),

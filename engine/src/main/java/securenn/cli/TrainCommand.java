@@ -5,6 +5,7 @@ import picocli.CommandLine.Option;
 import securenn.data.Mnist;
 import securenn.kernels.Ring;
 import securenn.mpc.FixedPoint;
+import securenn.mpc.SecretSplitter;
 import securenn.nn.Model;
 import securenn.nn.ModelFile;
 import securenn.nn.NetworkSpec;
@@ -15,7 +16,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
@@ -129,7 +129,9 @@ final class TrainCommand implements Callable<Integer>
     @Option(names = "--progress", defaultValue = "10", paramLabel = "K", description = "Print progress every K iterations (default: ${DEFAULT-VALUE}).")
     int progress;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialisation, order and session keys (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialisation, batch order and session keys; "
+        + "shares of the model, the batches and the test images are split with fresh AES-CTR randomness, not from the seed "
+        + "(default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
@@ -157,7 +159,7 @@ final class TrainCommand implements Callable<Integer>
         try (Arena arena = Arena.ofShared())
         {
             final ModelFile.SharedModel[] start = resume == null
-                ? ModelFile.split(Model.random(spec, seed), new FixedPoint(fractionBits), arena, new SplittableRandom(seed + 1))
+                ? ModelFile.split(Model.random(spec, seed), new FixedPoint(fractionBits), arena, SecretSplitter.fresh())
                 : new ModelFile.SharedModel[]{ModelFile.readShares(resume.resolve("P0.shares"), arena),
                     ModelFile.readShares(resume.resolve("P1.shares"), arena)};
             final FixedPoint fp = new FixedPoint(start[0].fractionBits()); // a resumed run keeps its checkpoint's precision
@@ -194,13 +196,14 @@ final class TrainCommand implements Callable<Integer>
     private void run(final TrainingEngine trainer, final TrainingEngine twin, final NetworkSpec spec, final Mnist train,
         final Mnist test, final int perEpoch, final FixedPoint fp, final int firstShift) throws Exception
     {
-        final SplittableRandom owner = new SplittableRandom(seed + 2);
-        final int[] order = new int[train.count()];
+        final BatchOrder batches = new BatchOrder(seed + 2, train.count());
+        final SecretSplitter owner = SecretSplitter.fresh();
+        final SecretSplitter client = SecretSplitter.fresh();
         final double scale = Math.pow(2, 2 * fp.fractionBits());
         long iterations = 0;
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
-            shuffle(order, owner);
+            final int[] order = batches.nextEpoch();
             final int shift = firstShift + (rateHalving == 0 ? 0 : (startEpoch + epoch - 2) / rateHalving);
             final long t0 = System.nanoTime();
             double lossSum = 0;
@@ -215,7 +218,7 @@ final class TrainCommand implements Callable<Integer>
                     iterations++;
                     if (twin != null && iterations <= verifyTwin)
                     {
-                        twin.step(xy[0], xy[1], batch, shift, new SplittableRandom(0));
+                        twin.step(xy[0], xy[1], batch, shift, owner); // draws nothing
                         compare(trainer, twin, batchArena, iterations);
                     }
                 }
@@ -236,7 +239,7 @@ final class TrainCommand implements Callable<Integer>
             }
             final String saved = checkpoint(trainer);
             System.out.printf("epoch %d: %s test accuracy %.2f%% on %d images%s%n", epoch,
-                engine == Engine.twin ? "twin" : engine.label(), 100 * trainer.accuracy(test, new SplittableRandom(seed + 3 + epoch)),
+                engine == Engine.twin ? "twin" : engine.label(), 100 * trainer.accuracy(test, client),
                 test.count(), saved);
         }
     }
@@ -250,7 +253,7 @@ final class TrainCommand implements Callable<Integer>
         Files.createDirectories(checkpoint);
         try (Arena arena = Arena.ofConfined())
         {
-            final ModelFile.SharedModel[] shares = trainer.shares(arena, new SplittableRandom());
+            final ModelFile.SharedModel[] shares = trainer.shares(arena, SecretSplitter.fresh());
             ModelFile.writeShares(checkpoint.resolve("P0.shares"), shares[0]);
             ModelFile.writeShares(checkpoint.resolve("P1.shares"), shares[1]);
         }
@@ -292,20 +295,5 @@ final class TrainCommand implements Callable<Integer>
             y.setAtIndex(Ring.LONG, (long)s * k + train.label(img), fp.one());
         }
         return new MemorySegment[]{x, y};
-    }
-
-    private static void shuffle(final int[] order, final SplittableRandom rnd)
-    {
-        for (int i = 0; i < order.length; i++)
-        {
-            order[i] = i;
-        }
-        for (int i = order.length - 1; i > 0; i--)
-        {
-            final int j = rnd.nextInt(i + 1);
-            final int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
     }
 }

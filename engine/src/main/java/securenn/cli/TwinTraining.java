@@ -5,6 +5,8 @@ import securenn.kernels.Kernels;
 import securenn.kernels.Ring;
 import securenn.mpc.FixedPoint;
 import securenn.mpc.Role;
+import securenn.mpc.SecretSplitter;
+import securenn.mpc.Shares;
 import securenn.mpc.TruncationReplay;
 import securenn.nn.FloatNetwork;
 import securenn.nn.ModelFile;
@@ -16,7 +18,6 @@ import securenn.nn.SecureInference;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.SplittableRandom;
 
 /**
  * The fixed-point twin of {@link SecureTraining}: the same {@link RingTrainer} code in the clear, with truncation
@@ -27,7 +28,6 @@ final class TwinTraining implements TrainingEngine
 {
     private final Arena arena = Arena.ofShared();
     private final NetworkSpec spec;
-    private final String modelId;
     private final int f;
     private final MemorySegment[] params;
     private final PlainRingBackend backend;
@@ -41,7 +41,6 @@ final class TwinTraining implements TrainingEngine
         this.rule = rule;
         this.velocity = rule.velocity(start[0].spec(), true, arena);
         this.spec = start[0].spec();
-        this.modelId = start[0].modelId();
         this.f = start[0].fractionBits();
         this.params = ModelFile.openFixedPoint(start[0], start[1], arena);
         this.backend = new PlainRingBackend(Kernels.best(), TruncationReplay.fromSeed(sessionSeed));
@@ -50,20 +49,14 @@ final class TwinTraining implements TrainingEngine
     /** Replays the session's truncation carries only if the steps are the secure run's steps; see the class doc. */
     @Override
     public long step(final MemorySegment images, final MemorySegment labels, final int n, final int shift,
-        final SplittableRandom owner)
+        final SecretSplitter owner)
     {
-        // the data owner's splitting randomness is drawn as the secure run draws it, so both runs stay in step
-        final long xs = (long)n * spec.input().size();
-        final long ys = (long)n * spec.output().size();
-        for (long i = 0; i < xs + ys; i++)
-        {
-            owner.nextLong();
-        }
+        // nothing is split: the secure run's result does not depend on its shares, only on the session's masks
         return RingTrainer.step(backend, spec, params, images, labels, n, f, shift, rule, velocity);
     }
 
     @Override
-    public double accuracy(final Mnist test, final SplittableRandom client)
+    public double accuracy(final Mnist test, final SecretSplitter client)
     {
         final FixedPoint fp = new FixedPoint(f);
         final int k = spec.output().size();
@@ -93,7 +86,7 @@ final class TwinTraining implements TrainingEngine
     }
 
     @Override
-    public ModelFile.SharedModel[] shares(final Arena out, final SplittableRandom rnd)
+    public ModelFile.SharedModel[] shares(final Arena out, final SecretSplitter splitter)
     {
         final MemorySegment[] s0 = new MemorySegment[params.length];
         final MemorySegment[] s1 = new MemorySegment[params.length];
@@ -102,10 +95,11 @@ final class TwinTraining implements TrainingEngine
             final long size = params[t].byteSize() / 8;
             s0[t] = out.allocate(Math.max(1, size) * 8).asSlice(0, size * 8);
             s1[t] = out.allocate(Math.max(1, size) * 8).asSlice(0, size * 8);
-            securenn.mpc.Shares.split(params[t], s0[t], s1[t], size, rnd);
+            Shares.split(params[t], s0[t], s1[t], size, splitter);
         }
-        return new ModelFile.SharedModel[]{new ModelFile.SharedModel(spec, Role.P0, f, modelId, s0),
-            new ModelFile.SharedModel(spec, Role.P1, f, modelId, s1)};
+        final String id = splitter.newModelId();
+        return new ModelFile.SharedModel[]{new ModelFile.SharedModel(spec, Role.P0, f, id, s0),
+            new ModelFile.SharedModel(spec, Role.P1, f, id, s1)};
     }
 
     @Override

@@ -16,12 +16,14 @@ public record FixedPoint(int fractionBits)
         }
     }
 
+    /** round(x·2^f); NaN, ±∞ and values beyond ±2^(62 − f) are refused (a NaN would otherwise encode as 0). */
     public long encode(final double x)
     {
         final double scaled = Math.rint(x * (1L << fractionBits));
-        if (Math.abs(scaled) >= 0x1p62)
+        if (!(Math.abs(scaled) < 0x1p62)) // false for NaN too
         {
-            throw new IllegalArgumentException(x + " is outside the supported range ±2^" + (62 - fractionBits));
+            throw new IllegalArgumentException(Double.isNaN(x) ? "NaN cannot be encoded in fixed point"
+                : x + " is outside the supported range ±2^" + (62 - fractionBits));
         }
         return (long)scaled;
     }

@@ -31,12 +31,13 @@ public final class LocalSession implements AutoCloseable
     private final Party[] parties = new Party[3];
     private final ExecutorService threads;
 
+    /** The parties' keys come from {@code seed} ({@link Randomness#seededForTwinChecks}): reproducible, not secret. */
     public LocalSession(final TransportConfig config, final long seed)
     {
         transports = LocalParties.start(config);
         for (final Role role : Role.values())
         {
-            parties[role.id()] = new Party(role, transports.party(role.id()), Randomness.fromSeed(role, seed), Kernels.best());
+            parties[role.id()] = new Party(role, transports.party(role.id()), Randomness.seededForTwinChecks(role, seed), Kernels.best());
         }
         threads = Executors.newFixedThreadPool(3, r ->
         {

@@ -14,6 +14,9 @@ import java.nio.ByteBuffer;
  */
 public final class Randomness
 {
+    /** AES-128 keys, as {@link securenn.security.SessionKeys} derives them. */
+    private static final int KEY_BYTES = 16;
+
     private final Role self;
     private final AesCtrPrg[] shared = new AesCtrPrg[3];
     private final AesCtrPrg[] truncation = new AesCtrPrg[3];
@@ -39,10 +42,13 @@ public final class Randomness
     }
 
     /**
-     * Deterministic keys derived from a seed, for tests, benchmarks and the demo. Real deployments agree keys at
-     * session start instead.
+     * Deterministic keys derived from a seed (SHA-256 of seed and label): whoever knows the seed knows every party's
+     * streams. For tests, benchmarks, and the one-JVM demo and training — whose three parties live in one process
+     * anyway, and whose fixed-point twin replays P2's truncation masks from the seed ({@link TruncationReplay}).
+     * Deployments agree keys at session start ({@link securenn.security.SessionKeys}); {@link #freshSession} gives
+     * unpredictable keys in one JVM.
      */
-    public static Randomness fromSeed(final Role self, final long seed)
+    public static Randomness seededForTwinChecks(final Role self, final long seed)
     {
         final byte[][][] keys = new byte[3][3][];
         for (int i = 0; i < 3; i++)
@@ -58,12 +64,30 @@ public final class Randomness
         return new Randomness(self, keys, derive(seed, "own-" + self.id()));
     }
 
-    /** Fresh random keys (for a single-JVM session whose parties were all created here). */
+    /**
+     * Fresh keys for a single-JVM session whose parties were all created here: every pairwise and private key is
+     * {@value #KEY_BYTES} bytes straight from {@link SecureRandom}, not derived from a shorter seed.
+     */
     public static Randomness[] freshSession()
     {
         final SecureRandom rnd = new SecureRandom();
-        final long seed = rnd.nextLong();
-        return new Randomness[]{fromSeed(Role.P0, seed), fromSeed(Role.P1, seed), fromSeed(Role.P2, seed)};
+        final byte[][][] keys = new byte[3][3][];
+        for (int i = 0; i < 3; i++)
+        {
+            for (int j = i + 1; j < 3; j++)
+            {
+                keys[i][j] = new byte[KEY_BYTES];
+                rnd.nextBytes(keys[i][j]);
+            }
+        }
+        final Randomness[] out = new Randomness[3];
+        for (final Role role : Role.values())
+        {
+            final byte[] own = new byte[KEY_BYTES];
+            rnd.nextBytes(own);
+            out[role.id()] = new Randomness(role, keys, own);
+        }
+        return out;
     }
 
     /** The stream this party shares with {@code other}. */
@@ -103,8 +127,8 @@ public final class Randomness
             final MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(ByteBuffer.allocate(8).putLong(seed).array());
             sha.update(label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            final byte[] out = new byte[16];
-            System.arraycopy(sha.digest(), 0, out, 0, 16);
+            final byte[] out = new byte[KEY_BYTES];
+            System.arraycopy(sha.digest(), 0, out, 0, KEY_BYTES);
             return out;
         }
         catch (final NoSuchAlgorithmException ex)

@@ -5,7 +5,6 @@ import securenn.kernels.Ring;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.SplittableRandom;
 
 /** Splitting and reconstructing additive shares (data owners, tests), and P2's share-dealing helpers. */
 public final class Shares
@@ -36,15 +35,17 @@ public final class Shares
         return out;
     }
 
-    /** Splits plaintext values into two additive shares over Z_L: share0 uniform, share1 = x − share0. */
+    /**
+     * Splits plaintext values into two additive shares over Z_L: share0 the splitter's masks (uniform), share1 = x −
+     * share0. {@code share0} may not overlap {@code x}; {@code share1} may be {@code x} itself.
+     */
     public static void split(final MemorySegment x, final MemorySegment share0, final MemorySegment share1, final long n,
-        final SplittableRandom rnd)
+        final SecretSplitter splitter)
     {
+        splitter.masks(share0, n);
         for (long i = 0; i < n; i++)
         {
-            final long r = rnd.nextLong();
-            share0.setAtIndex(Ring.LONG, i, r);
-            share1.setAtIndex(Ring.LONG, i, x.getAtIndex(Ring.LONG, i) - r);
+            share1.setAtIndex(Ring.LONG, i, x.getAtIndex(Ring.LONG, i) - share0.getAtIndex(Ring.LONG, i));
         }
     }
 

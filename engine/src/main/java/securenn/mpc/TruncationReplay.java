@@ -24,10 +24,10 @@ public final class TruncationReplay
         this.one = dealer.truncationWith(Role.P1);
     }
 
-    /** The replay of a session whose keys came from {@link Randomness#fromSeed} with this seed. */
+    /** The replay of a session whose keys came from {@link Randomness#seededForTwinChecks} with this seed. */
     public static TruncationReplay fromSeed(final long seed)
     {
-        return new TruncationReplay(Randomness.fromSeed(Role.P2, seed));
+        return new TruncationReplay(Randomness.seededForTwinChecks(Role.P2, seed));
     }
 
     /** out = ⌊x/2^d⌋ + the carry the secure protocol would add; in place allowed. */

@@ -218,6 +218,7 @@ public final class FloatNetwork
                     + " has " + l.getClass().getSimpleName());
             }
         }
+        // the model owner's own plaintext training: only the batch order is drawn, so a seeded generator is fine
         final SplittableRandom rnd = new SplittableRandom(seed);
         final int[] order = new int[data.count()];
         for (int i = 0; i < order.length; i++)

@@ -29,7 +29,11 @@ public record Model(NetworkSpec spec, double[][] params)
         }
     }
 
-    /** He-initialised weights (normal, variance 2/fan-in) and zero biases, from a seed. */
+    /**
+     * He-initialised weights (normal, variance 2/fan-in) and zero biases, from a seed. A non-cryptographic generator
+     * is right here: this is the model owner's plaintext starting point, reproducible from the seed, and it is split
+     * into shares with {@link securenn.mpc.SecretSplitter}, never with this generator.
+     */
     public static Model random(final NetworkSpec spec, final long seed)
     {
         final SplittableRandom rnd = new SplittableRandom(seed);

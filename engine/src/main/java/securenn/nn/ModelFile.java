@@ -15,37 +15,42 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 import securenn.kernels.Ring;
 import securenn.mpc.FixedPoint;
 import securenn.mpc.Role;
+import securenn.mpc.SecretSplitter;
 import securenn.mpc.Shares;
 
 /**
  * Model files. Both kinds start with a text header and continue in binary (all numbers little-endian):
  * <pre>
  *   plaintext model (the model owner's):          share file (one per server, P0 or P1):
- *   SECURENN-MODEL 1\n                           SECURENN-SHARES 1\n
+ *   SECURENN-MODEL 1\n                           SECURENN-SHARES 2\n
  *   name A\n                                     name A\n
  *   &lt;network description lines&gt;                  party P0\n
  *   end\n                                        fraction-bits 13\n
- *   tensors 6\n                                  model-id &lt;sha-256 of the plaintext file, hex&gt;\n
+ *   tensors 6\n                                  model-id &lt;random 128-bit id of the split, hex&gt;\n
  *   then per tensor: int64 count, count float64  &lt;network description lines&gt;
  *                                                end\n
  *                                                tensors 6\n
  *                                                then per tensor: int64 count, count int64 shares
  * </pre>
  * Tensor order and layouts are those of {@link NetworkSpec}. A reader checks every count against the network and
- * fails naming the file, the tensor and the mismatch.
+ * fails naming the file, the tensor and the mismatch; a model's values must be finite.
+ *
+ * <p>Share files of version 1 ({@code SECURENN-SHARES 1}) are refused: they were split with SplitMix64, whose masks
+ * P1 can recover from its own file (and so every weight), and their model id was the SHA-256 of the plaintext model.
+ * Only {@code securenn reconstruct --allow-version-1} still reads them, so that a model owner can recover a model
+ * from old files and split it again.
  */
 public final class ModelFile
 {
     private static final String MODEL_MAGIC = "SECURENN-MODEL 1";
-    private static final String SHARES_MAGIC = "SECURENN-SHARES 1";
+    private static final String SHARES_MAGIC = "SECURENN-SHARES 2";
+    private static final String LEAKED_SHARES_MAGIC = "SECURENN-SHARES 1";
+    private static final Pattern MODEL_ID = Pattern.compile("[0-9a-f]{32}");
 
     /** One server's shares of a model, ready for secure inference. */
     public record SharedModel(NetworkSpec spec, Role party, int fractionBits, String modelId, MemorySegment[] params)
@@ -56,8 +61,16 @@ public final class ModelFile
     {
     }
 
+    /** Writes a plaintext model; refuses (before writing) a NaN or infinite value, naming the tensor and element. */
     public static void write(final Path file, final Model model) throws IOException
     {
+        for (int t = 0; t < model.params().length; t++)
+        {
+            for (int i = 0; i < model.params()[t].length; i++)
+            {
+                requireFinite(model.params()[t][i], file.toString(), model.spec(), t, i);
+            }
+        }
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file)))
         {
             write(out, model);
@@ -116,35 +129,21 @@ public final class ModelFile
             params[t] = new double[bytes.length / 8];
             for (int i = 0; i < params[t].length; i++)
             {
-                params[t][i] = buf.getDouble();
+                params[t][i] = requireFinite(buf.getDouble(), name, spec, t, i);
             }
         }
         trailing(in, name);
         return new Model(spec, params);
     }
 
-    /** The model's identity for share files: SHA-256 over its plaintext file's bytes. */
-    public static String modelId(final Model model)
+    /**
+     * Encodes the model in fixed point and splits every tensor into shares for P0 (the splitter's masks) and P1 (the
+     * value minus the mask), under a model id drawn at random for this split. A value that is NaN, infinite or out of
+     * the fixed-point range fails naming the tensor and the element.
+     */
+    public static SharedModel[] split(final Model model, final FixedPoint fp, final Arena arena, final SecretSplitter splitter)
     {
-        try
-        {
-            final MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha))
-            {
-                write(out, model);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        }
-        catch (final IOException | NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException("cannot fingerprint the model: " + ex, ex);
-        }
-    }
-
-    /** Encodes the model in fixed point and splits every tensor into shares for P0 and P1. */
-    public static SharedModel[] split(final Model model, final FixedPoint fp, final Arena arena, final java.util.SplittableRandom rnd)
-    {
-        final String id = modelId(model);
+        final String id = splitter.newModelId();
         final MemorySegment[] s0 = new MemorySegment[model.params().length];
         final MemorySegment[] s1 = new MemorySegment[model.params().length];
         for (int t = 0; t < s0.length; t++)
@@ -154,13 +153,36 @@ public final class ModelFile
             s1[t] = arena.allocate(Math.max(1, v.length) * 8L, 64).asSlice(0, v.length * 8L);
             for (int i = 0; i < v.length; i++)
             {
-                final long r = rnd.nextLong();
-                s0[t].setAtIndex(Ring.LONG, i, r);
-                s1[t].setAtIndex(Ring.LONG, i, fp.encode(v[i]) - r);
+                s1[t].setAtIndex(Ring.LONG, i, encode(fp, v[i], model.spec(), t, i));
             }
+            Shares.split(s1[t], s0[t], s1[t], v.length, splitter);
         }
         return new SharedModel[]{new SharedModel(model.spec(), Role.P0, fp.fractionBits(), id, s0),
             new SharedModel(model.spec(), Role.P1, fp.fractionBits(), id, s1)};
+    }
+
+    private static long encode(final FixedPoint fp, final double v, final NetworkSpec spec, final int tensor, final int element)
+    {
+        try
+        {
+            return fp.encode(v);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("network " + spec.name() + ", " + spec.parameterName(tensor) + " element "
+                + element + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static double requireFinite(final double v, final String name, final NetworkSpec spec, final int tensor,
+        final int element) throws IOException
+    {
+        if (!Double.isFinite(v))
+        {
+            throw new IOException(name + ": " + spec.parameterName(tensor) + " element " + element + " is " + v
+                + "; a model holds finite values only");
+        }
+        return v;
     }
 
     /** The model owner's inverse of {@link #split}: adds P0's and P1's shares and decodes the fixed-point values. */
@@ -218,14 +240,29 @@ public final class ModelFile
         }
     }
 
+    /** Reads one party's share file; refuses version 1 files (see the class doc) and malformed model ids. */
     public static SharedModel readShares(final Path file, final Arena arena) throws IOException
+    {
+        return readShares(file, arena, false);
+    }
+
+    /**
+     * As {@link #readShares(Path, Arena)}, but also reads version 1 files when {@code allowVersion1}: for the model
+     * owner's {@code reconstruct} only, whose result must be split again, never for a party.
+     */
+    public static SharedModel readShares(final Path file, final Arena arena, final boolean allowVersion1) throws IOException
     {
         final String name = file.toString();
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file))))
         {
-            expectLine(in, SHARES_MAGIC, name);
+            final boolean version1 = sharesVersion(in, name, allowVersion1);
             final String[] meta = new String[3];
             final NetworkSpec spec = spec(in, name, meta);
+            if (!version1 && !MODEL_ID.matcher(meta[2]).matches())
+            {
+                throw new IOException(name + ": model-id '" + (meta[2].length() > 40 ? meta[2].substring(0, 40) + "…" : meta[2])
+                    + "' is not 32 lowercase hex digits (the random 128-bit id securenn share writes)");
+            }
             final Role party = switch (meta[0])
             {
                 case "P0" -> Role.P0;
@@ -251,6 +288,30 @@ public final class ModelFile
             trailing(in, name);
             return new SharedModel(spec, party, f, meta[2], params);
         }
+    }
+
+    /** Checks the first line of a share file; true for an accepted version 1 file. */
+    private static boolean sharesVersion(final DataInputStream in, final String name, final boolean allowVersion1)
+        throws IOException
+    {
+        final String l = line(in, name);
+        if (l.equals(SHARES_MAGIC))
+        {
+            return false;
+        }
+        if (l.equals(LEAKED_SHARES_MAGIC))
+        {
+            if (allowVersion1)
+            {
+                return true;
+            }
+            throw new IOException(name + ": share file version 1 ('" + LEAKED_SHARES_MAGIC + "' on its first line) is refused "
+                + "and must be treated as leaked: it was split with a predictable generator (SplitMix64), from which P1 can "
+                + "recover every weight using its own file, and its model-id field is the SHA-256 of the plaintext model. "
+                + "Split the plaintext model again with 'securenn share' (for old checkpoints, first "
+                + "'securenn reconstruct --allow-version-1') and replace both P0's and P1's files.");
+        }
+        throw notThisKind(name, SHARES_MAGIC, l);
     }
 
     private static void header(final OutputStream out, final String magic, final NetworkSpec spec, final String meta)
@@ -369,9 +430,14 @@ public final class ModelFile
         final String l = line(in, name);
         if (!l.equals(expected))
         {
-            throw new IOException(name + ": not a securenn file of this kind (expected '" + expected + "', found '"
-                + (l.length() > 40 ? l.substring(0, 40) + "…" : l) + "')");
+            throw notThisKind(name, expected, l);
         }
+    }
+
+    private static IOException notThisKind(final String name, final String expected, final String found)
+    {
+        return new IOException(name + ": not a securenn file of this kind (expected '" + expected + "', found '"
+            + (found.length() > 40 ? found.substring(0, 40) + "…" : found) + "')");
     }
 
     private static String line(final DataInputStream in, final String name) throws IOException

@@ -231,15 +231,37 @@ public record NetworkSpec(String name, List<Layer> layers, Shape input)
         final StringBuilder sb = new StringBuilder("input " + input.channels() + " " + input.height() + " " + input.width() + "\n");
         for (final Layer l : layers)
         {
-            sb.append(switch (l)
-            {
-                case Fc fc -> "fc " + fc.outputs();
-                case Conv c -> "conv " + c.out().channels() + " " + c.kernel() + " stride " + c.stride() + " pad " + c.padding();
-                case Relu r -> "relu";
-                case MaxPool m -> "maxpool " + m.kernel();
-            }).append('\n');
+            sb.append(describe(l)).append('\n');
         }
         return sb.toString();
+    }
+
+    private static String describe(final Layer l)
+    {
+        return switch (l)
+        {
+            case Fc fc -> "fc " + fc.outputs();
+            case Conv c -> "conv " + c.out().channels() + " " + c.kernel() + " stride " + c.stride() + " pad " + c.padding();
+            case Relu r -> "relu";
+            case MaxPool m -> "maxpool " + m.kernel();
+        };
+    }
+
+    /** How messages name parameter tensor {@code tensor}, e.g. "tensor 2 (weights of layer 3, fc 10)". */
+    public String parameterName(final int tensor)
+    {
+        int t = 0;
+        for (int l = 0; l < layers.size(); l++)
+        {
+            final int count = layers.get(l).parameterSizes().length;
+            if (tensor < t + count)
+            {
+                return "tensor " + tensor + " (" + (tensor == t ? "weights" : "bias") + " of layer " + (l + 1) + ", "
+                    + describe(layers.get(l)) + ")";
+            }
+            t += count;
+        }
+        return "tensor " + tensor;
     }
 
     public Shape output()

@@ -5,13 +5,13 @@ import securenn.mpc.FixedPoint;
 import securenn.mpc.LocalSession;
 import securenn.mpc.Party;
 import securenn.mpc.Role;
+import securenn.mpc.SecretSplitter;
 import securenn.mpc.Shares;
 import securenn.transport.LinkCounters;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Secure inference end to end, as a client and the three servers see it: the client encodes its inputs in fixed
@@ -36,9 +36,12 @@ public final class SecureInference
         RingNetwork.forward(SecureRingBackend.forInference(p), spec, modelShares, inputShares, outputShares, n, f);
     }
 
-    /** Classifies {@code n} inputs (n × input size, in [0, 1]) with a model shared between P0 and P1 of the session. */
+    /**
+     * Classifies {@code n} inputs (n × input size, in [0, 1]) with a model shared between P0 and P1 of the session;
+     * the client splits the inputs with {@code client} ({@link SecretSplitter#fresh} outside tests).
+     */
     public static Result classify(final LocalSession session, final ModelFile.SharedModel[] model, final double[] inputs,
-        final int n, final SplittableRandom clientRandomness)
+        final int n, final SecretSplitter client)
     {
         final NetworkSpec spec = model[0].spec();
         final FixedPoint fp = new FixedPoint(model[0].fractionBits());
@@ -53,7 +56,7 @@ public final class SecureInference
             }
             final MemorySegment x0 = arena.allocate((long)n * in * 8);
             final MemorySegment x1 = arena.allocate((long)n * in * 8);
-            Shares.split(plain, x0, x1, (long)n * in, clientRandomness);
+            Shares.split(plain, x0, x1, (long)n * in, client);
             final long bytesBefore = totalBytes(session);
             final long roundsBefore = maxRounds(session);
             final long t0 = System.nanoTime();

@@ -1,9 +1,9 @@
 package securenn.service;
 
 import securenn.config.ClusterConfig;
-import securenn.kernels.random.AesCtrPrg;
 import securenn.mpc.FixedPoint;
 import securenn.mpc.Role;
+import securenn.mpc.SecretSplitter;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A client of the inference service: encodes an input in fixed point, splits it into two fresh additive shares
- * (AES-CTR keyed from {@link SecureRandom}), sends one to P0 and the other to P1 under one random request id, and
+ * ({@link SecretSplitter#fresh}: AES-CTR keyed from {@link SecureRandom}), sends one to P0 and the other to P1 under one random request id, and
  * adds the two output shares it gets back. Neither server sees the input or the prediction. Thread-safe; many
  * requests may be in flight at once.
  */
@@ -56,7 +56,7 @@ public final class InferenceClient implements AutoCloseable
     private final Side[] sides = new Side[2];
     private final Map<Long, Exchange> inFlight = new ConcurrentHashMap<>();
     private final SecureRandom ids = new SecureRandom();
-    private final AesCtrPrg masks;
+    private final SecretSplitter masks = SecretSplitter.fresh();
     private volatile boolean closed;
 
     /**
@@ -68,9 +68,6 @@ public final class InferenceClient implements AutoCloseable
     {
         this.fp = new FixedPoint(fractionBits);
         this.inputSize = inputSize;
-        final byte[] key = new byte[16];
-        new SecureRandom().nextBytes(key);
-        this.masks = new AesCtrPrg(key, 1);
         for (final Role r : new Role[]{Role.P0, Role.P1})
         {
             final SSLContext tls = encrypt ? ClientTls.client(r, IdentityKeys.readPublic(config.publicKey(r)),
@@ -97,7 +94,7 @@ public final class InferenceClient implements AutoCloseable
         {
             for (int i = 0; i < inputSize; i++)
             {
-                final long r = masks.nextLong();
+                final long r = masks.nextMask();
                 s0[i] = r;
                 s1[i] = fp.encode(input[i]) - r;
             }

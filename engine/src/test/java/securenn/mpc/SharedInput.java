@@ -9,13 +9,14 @@ import java.util.SplittableRandom;
 /** Plaintext values dealt as two additive shares over Z_L, as a data owner would give them to P0 and P1. */
 record SharedInput(long[] values, MemorySegment share0, MemorySegment share1)
 {
+    /** Split with a seeded {@link SecretSplitter} keyed from {@code rnd}: test data, reproducible from the test's seed. */
     static SharedInput of(final Arena arena, final long[] values, final SplittableRandom rnd)
     {
         final MemorySegment plain = arena.allocate(Math.max(1, values.length) * 8L);
         MemorySegment.copy(values, 0, plain, Ring.LONG, 0, values.length);
         final MemorySegment s0 = arena.allocate(Math.max(1, values.length) * 8L);
         final MemorySegment s1 = arena.allocate(Math.max(1, values.length) * 8L);
-        Shares.split(plain, s0, s1, values.length, rnd);
+        Shares.split(plain, s0, s1, values.length, SecretSplitter.seededForTwinChecks(rnd.nextLong()));
         return new SharedInput(values, s0, s1);
     }
 

@@ -5,11 +5,13 @@ import org.junit.jupiter.api.io.TempDir;
 import securenn.data.Idx;
 import securenn.data.Mnist;
 import securenn.mpc.FixedPoint;
+import securenn.mpc.SecretSplitter;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,12 +40,12 @@ class FilesTest
         }
         try (Arena arena = Arena.ofConfined())
         {
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(1));
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(1));
             ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
             ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
             final ModelFile.SharedModel s0 = ModelFile.readShares(dir.resolve("P0.shares"), arena);
             final ModelFile.SharedModel s1 = ModelFile.readShares(dir.resolve("P1.shares"), arena);
-            assertThat(s0.modelId()).isEqualTo(s1.modelId()).isEqualTo(ModelFile.modelId(model));
+            assertThat(s0.modelId()).isEqualTo(s1.modelId()).matches("[0-9a-f]{32}");
             assertThat(s1.party().name()).isEqualTo("P1");
             for (int t = 0; t < model.params().length; t++)
             {
@@ -84,8 +86,96 @@ class FilesTest
 
         try (Arena arena = Arena.ofConfined())
         {
-            assertThatThrownBy(() -> ModelFile.readShares(good, arena)).hasMessageContaining("expected 'SECURENN-SHARES 1'");
+            assertThatThrownBy(() -> ModelFile.readShares(good, arena)).hasMessageContaining("expected 'SECURENN-SHARES 2'");
         }
+    }
+
+    @Test
+    void everySplitShouldDrawAFreshRandomModelId()
+    {
+        final Model model = Model.random(NetworkSpec.builtIn("A"), 3);
+        try (Arena arena = Arena.ofConfined())
+        {
+            final String one = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.fresh())[0].modelId();
+            final String two = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.fresh())[0].modelId();
+            assertThat(one).matches("[0-9a-f]{32}").isNotEqualTo(two);
+        }
+    }
+
+    @Test
+    void shouldRefuseVersion1ShareFilesAsLeaked() throws Exception
+    {
+        final Model model = Model.random(NetworkSpec.builtIn("A"), 3);
+        try (Arena arena = Arena.ofConfined())
+        {
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(2));
+            final Path p0 = dir.resolve("P0.shares");
+            final Path p1 = dir.resolve("P1.shares");
+            ModelFile.writeShares(p0, shares[0]);
+            ModelFile.writeShares(p1, shares[1]);
+            final String sha = "ab".repeat(32); // version 1 carried the plaintext's SHA-256 here
+            for (final Path file : new Path[]{p0, p1})
+            {
+                final byte[] bytes = Files.readAllBytes(file);
+                Files.write(file, new String(bytes, StandardCharsets.ISO_8859_1).replaceFirst("SECURENN-SHARES 2", "SECURENN-SHARES 1")
+                    .replaceFirst("model-id [0-9a-f]{32}", "model-id " + sha).getBytes(StandardCharsets.ISO_8859_1));
+            }
+            assertThatThrownBy(() -> ModelFile.readShares(p1, arena)).isInstanceOf(IOException.class)
+                .hasMessageContaining(p1.toString()).hasMessageContaining("share file version 1")
+                .hasMessageContaining("treated as leaked").hasMessageContaining("model-id field")
+                .hasMessageContaining("securenn share");
+            // the model owner may still recover the model from such files, to split it again
+            final Model back = ModelFile.reconstruct(ModelFile.readShares(p0, arena, true), ModelFile.readShares(p1, arena, true));
+            assertThat(back.params()[0][0]).isCloseTo(model.params()[0][0], org.assertj.core.api.Assertions.within(1e-3));
+        }
+    }
+
+    @Test
+    void shouldRefuseAShareFileWhoseModelIdIsNotARandomId() throws Exception
+    {
+        final Model model = Model.random(NetworkSpec.builtIn("A"), 3);
+        try (Arena arena = Arena.ofConfined())
+        {
+            final Path file = dir.resolve("P0.shares");
+            ModelFile.writeShares(file, ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(2))[0]);
+            final byte[] bytes = Files.readAllBytes(file);
+            Files.write(file, new String(bytes, StandardCharsets.ISO_8859_1).replaceFirst("model-id [0-9a-f]{32}", "model-id " + "cd".repeat(32))
+                .getBytes(StandardCharsets.ISO_8859_1));
+            assertThatThrownBy(() -> ModelFile.readShares(file, arena)).hasMessageContaining(file.toString())
+                .hasMessageContaining("model-id 'cdcd").hasMessageContaining("32 lowercase hex digits");
+        }
+    }
+
+    @Test
+    void shouldRejectNonFiniteWeightsNamingFileTensorAndElement() throws Exception
+    {
+        final NetworkSpec spec = NetworkSpec.builtIn("A");
+        final Path good = dir.resolve("A.model");
+        ModelFile.write(good, Model.random(spec, 3));
+        final byte[] bytes = Files.readAllBytes(good);
+        final int data = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("tensors 6\n") + "tensors 6\n".length();
+        final int tensor2 = data + 8 + 8 * (int)spec.layers().getFirst().parameterSizes()[0] + 8 + 8 * 128 + 8;
+        final double[] bad = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (final double v : bad)
+        {
+            final byte[] copy = bytes.clone();
+            java.nio.ByteBuffer.wrap(copy).order(java.nio.ByteOrder.LITTLE_ENDIAN).putDouble(tensor2 + 8 * 5, v);
+            final Path file = dir.resolve("bad.model");
+            Files.write(file, copy);
+            assertThatThrownBy(() -> ModelFile.read(file)).isInstanceOf(IOException.class)
+                .hasMessage(file + ": tensor 2 (weights of layer 3, fc 128) element 5 is " + v + "; a model holds finite values only");
+        }
+        final Model model = Model.random(spec, 3);
+        model.params()[4][7] = Double.NaN;
+        try (Arena arena = Arena.ofConfined())
+        {
+            assertThatThrownBy(() -> ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.fresh()))
+                .hasMessage("network A, tensor 4 (weights of layer 5, fc 10) element 7: NaN cannot be encoded in fixed point");
+        }
+        assertThatThrownBy(() -> ModelFile.write(dir.resolve("nan.model"), model)).isInstanceOf(IOException.class)
+            .hasMessageContaining("nan.model: tensor 4 (weights of layer 5, fc 10) element 7 is NaN");
+        assertThat(dir.resolve("nan.model")).doesNotExist();
+        assertThatThrownBy(() -> FixedPoint.DEFAULT.encode(Double.NaN)).hasMessage("NaN cannot be encoded in fixed point");
     }
 
     @Test

@@ -10,10 +10,10 @@ import securenn.kernels.Kernels;
 import securenn.kernels.Ring;
 import securenn.mpc.FixedPoint;
 import securenn.mpc.LocalSession;
+import securenn.mpc.SecretSplitter;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,8 +52,8 @@ class SecureInferenceTest
         final double[] x = FloatNetwork.images(sample, 0, n);
         try (Arena arena = Arena.ofShared())
         {
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(7));
-            final SecureInference.Result secure = SecureInference.classify(session, shares, x, n, new SplittableRandom(8));
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(7));
+            final SecureInference.Result secure = SecureInference.classify(session, shares, x, n, SecretSplitter.seededForTwinChecks(8));
             final long[] twin = twin(model, x, n, arena);
             final int k = spec.output().size();
             for (int i = 0; i < n * k; i++)
@@ -106,8 +106,8 @@ class SecureInferenceTest
         final double[] x = FloatNetwork.images(sample, 0, 50);
         try (Arena arena = Arena.ofShared())
         {
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(9));
-            final SecureInference.Result r = SecureInference.classify(session, shares, x, 50, new SplittableRandom(10));
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(9));
+            final SecureInference.Result r = SecureInference.classify(session, shares, x, 50, SecretSplitter.seededForTwinChecks(10));
             final int[] floatPred = FloatNetwork.argmax(FloatNetwork.forward(model, x, 50), 50, 10);
             int agree = 0;
             for (int s = 0; s < 50; s++)

@@ -10,6 +10,7 @@ import securenn.mpc.FixedPoint;
 import securenn.mpc.LocalSession;
 import securenn.mpc.Shares;
 import securenn.mpc.TruncationReplay;
+import securenn.mpc.SecretSplitter;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -135,8 +136,8 @@ class TrainingTest
         {
             final MemorySegment[] twin = encode(model, arena);
             final PlainRingBackend replaying = new PlainRingBackend(Kernels.best(), TruncationReplay.fromSeed(seed));
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FP, arena, new SplittableRandom(5));
-            final SplittableRandom client = new SplittableRandom(6);
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FP, arena, SecretSplitter.seededForTwinChecks(5));
+            final SecretSplitter client = SecretSplitter.seededForTwinChecks(6);
             final MemorySegment[] twinVelocity = rule.velocity(spec, true, arena);
             final MemorySegment[][] velocity = {rule.velocity(spec, true, arena), rule.velocity(spec, true, arena),
                 rule.velocity(spec, false, arena)};
@@ -178,8 +179,8 @@ class TrainingTest
         final int batch = 8;
         try (Arena arena = Arena.ofShared())
         {
-            final ModelFile.SharedModel[] straight = ModelFile.split(model, FP, arena, new SplittableRandom(9));
-            final ModelFile.SharedModel[] resumed = ModelFile.split(model, FP, arena, new SplittableRandom(9));
+            final ModelFile.SharedModel[] straight = ModelFile.split(model, FP, arena, SecretSplitter.seededForTwinChecks(9));
+            final ModelFile.SharedModel[] resumed = ModelFile.split(model, FP, arena, SecretSplitter.seededForTwinChecks(9));
             secureStep(spec, straight, sample, 0, batch, arena);
             secureStep(spec, straight, sample, batch, batch, arena);
             secureStep(spec, resumed, sample, 0, batch, arena);
@@ -214,7 +215,7 @@ class TrainingTest
         final Model model = Model.random(NetworkSpec.builtIn("D"), 12);
         try (Arena arena = Arena.ofConfined())
         {
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FP, arena, new SplittableRandom(13));
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FP, arena, SecretSplitter.seededForTwinChecks(13));
             final Model back = ModelFile.reconstruct(shares[0], shares[1]);
             for (int t = 0; t < model.params().length; t++)
             {
@@ -231,7 +232,7 @@ class TrainingTest
     private static void secureStep(final NetworkSpec spec, final ModelFile.SharedModel[] model, final Mnist sample,
         final int from, final int batch, final Arena arena)
     {
-        final SplittableRandom owner = new SplittableRandom(from);
+        final SecretSplitter owner = SecretSplitter.seededForTwinChecks(from);
         final MemorySegment[] xs = split(images(sample, from, batch, arena), (long)batch * spec.input().size(), arena, owner);
         final MemorySegment[] ys = split(labels(sample, from, batch, arena), (long)batch * spec.output().size(), arena, owner);
         session.run(p ->
@@ -279,7 +280,7 @@ class TrainingTest
         return s;
     }
 
-    static MemorySegment[] split(final MemorySegment plain, final long n, final Arena arena, final SplittableRandom rnd)
+    static MemorySegment[] split(final MemorySegment plain, final long n, final Arena arena, final SecretSplitter rnd)
     {
         final MemorySegment s0 = arena.allocate(n * 8);
         final MemorySegment s1 = arena.allocate(n * 8);

@@ -11,6 +11,7 @@ import securenn.nn.InputShares;
 import securenn.nn.Model;
 import securenn.nn.ModelFile;
 import securenn.nn.NetworkSpec;
+import securenn.mpc.SecretSplitter;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -55,7 +56,7 @@ class DecoderFuzzTest
             final Model model = Model.random(NetworkSpec.builtIn("A"), 1);
             ModelFile.write(dir.resolve("m"), model);
             MODEL = Files.readAllBytes(dir.resolve("m"));
-            ModelFile.writeShares(dir.resolve("s"), ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(1))[0]);
+            ModelFile.writeShares(dir.resolve("s"), ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(1))[0]);
             SHARES = Files.readAllBytes(dir.resolve("s"));
             InputShares.write(dir.resolve("t"), new InputShares(Role.P0, "A", "input", 2, 4, arena.allocate(64)));
             TENSOR = Files.readAllBytes(dir.resolve("t"));

@@ -14,6 +14,7 @@ import securenn.nn.ModelFile;
 import securenn.nn.NetworkSpec;
 import securenn.nn.PlainRingBackend;
 import securenn.nn.RingNetwork;
+import securenn.mpc.SecretSplitter;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -23,7 +24,6 @@ import java.lang.foreign.MemorySegment;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -92,7 +92,7 @@ class InferenceServiceTest
     void shouldAnswerManyConcurrentClientsWithTheTwinsPredictions() throws Exception
     {
         final Model model = ModelFile.bundled();
-        final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(1));
+        final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(1));
         final ClusterConfig c = config(45_100, "max-batch = 16\nmax-wait-ms = 2");
         start(c, shares, model.spec());
         final Mnist sample = Mnist.sample();
@@ -125,7 +125,7 @@ class InferenceServiceTest
     void shouldRejectBadRequestsAndAFullQueueButKeepServing() throws Exception
     {
         final Model model = ModelFile.bundled();
-        final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(2));
+        final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(2));
         final ClusterConfig c = config(45_200, "max-batch = 4\nmax-wait-ms = 1\nqueue-capacity = 8");
         start(c, shares, model.spec());
         // a request of the wrong length: BAD_REQUEST, connection stays usable
@@ -194,8 +194,8 @@ class InferenceServiceTest
     void shouldRefuseSharesOfDifferentModels() throws Exception
     {
         final NetworkSpec spec = NetworkSpec.builtIn("A");
-        final ModelFile.SharedModel[] one = ModelFile.split(Model.random(spec, 1), FixedPoint.DEFAULT, arena, new SplittableRandom(3));
-        final ModelFile.SharedModel[] other = ModelFile.split(Model.random(spec, 2), FixedPoint.DEFAULT, arena, new SplittableRandom(4));
+        final ModelFile.SharedModel[] one = ModelFile.split(Model.random(spec, 1), FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(3));
+        final ModelFile.SharedModel[] other = ModelFile.split(Model.random(spec, 2), FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(4));
         final ClusterConfig c = config(45_300, "");
         final PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
         final List<Future<?>> parties = new ArrayList<>();

@@ -8,6 +8,7 @@ import securenn.mpc.FixedPoint;
 import securenn.nn.FloatNetwork;
 import securenn.nn.Model;
 import securenn.nn.ModelFile;
+import securenn.mpc.SecretSplitter;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -43,7 +43,7 @@ class NetnsDeploymentTest
         try (Arena arena = Arena.ofConfined())
         {
             final Model model = ModelFile.bundled();
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(3));
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(3));
             ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
             ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
             final Path config = dir.resolve("netns.toml"); // the repository's, with fresh keys beside it

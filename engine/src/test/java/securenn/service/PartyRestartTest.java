@@ -11,13 +11,13 @@ import securenn.nn.FloatNetwork;
 import securenn.nn.Model;
 import securenn.nn.ModelFile;
 import securenn.security.TestKeys;
+import securenn.mpc.SecretSplitter;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +40,7 @@ class PartyRestartTest
         final Model model = ModelFile.bundled();
         try (Arena arena = Arena.ofConfined())
         {
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(5));
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(5));
             ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
             ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
         }

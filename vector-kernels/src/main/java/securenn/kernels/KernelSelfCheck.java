@@ -38,7 +38,7 @@ public final class KernelSelfCheck
     public List<Result> run()
     {
         final List<Result> results = new ArrayList<>();
-        final SplittableRandom rnd = new SplittableRandom(seed);
+        final SplittableRandom rnd = new SplittableRandom(seed); // test data, no secret: reproducible from the seed
         try (Arena arena = Arena.ofShared())
         {
             final int m = 128, k = 784, n = 128;

@@ -16,7 +16,7 @@ public final class BenchData
     public static MemorySegment random(final Arena arena, final long longs, final long seed)
     {
         final MemorySegment s = arena.allocate(longs * Long.BYTES, 64);
-        final SplittableRandom rnd = new SplittableRandom(seed);
+        final SplittableRandom rnd = new SplittableRandom(seed); // benchmark inputs, no secret
         for (long i = 0; i < longs; i++)
         {
             s.setAtIndex(Ring.LONG, i, rnd.nextLong());
@@ -27,7 +27,7 @@ public final class BenchData
     public static MemorySegment randomZp(final Arena arena, final long bytes, final long seed)
     {
         final MemorySegment s = arena.allocate(bytes, 64);
-        final SplittableRandom rnd = new SplittableRandom(seed);
+        final SplittableRandom rnd = new SplittableRandom(seed); // benchmark inputs, no secret
         for (long i = 0; i < bytes; i++)
         {
             s.set(Ring.BYTE, i, (byte)rnd.nextInt(Ring.P));

@@ -81,7 +81,7 @@ public final class ProtocolBench
             {
                 transport.awaitConnected();
                 BenchLinkKeys.secureIf(encrypt, transport);
-                final Party party = new Party(Role.P0, transport, Randomness.fromSeed(Role.P0, SEED), Kernels.best());
+                final Party party = new Party(Role.P0, transport, Randomness.seededForTwinChecks(Role.P0, SEED), Kernels.best());
                 mine = new ProtocolRunner(party, quick, suite.passes, arena).runAll(suite.cases());
             }
             final long[][] childBytes = new long[2][mine.size()];

@@ -32,7 +32,7 @@ public final class ProtocolBenchPeer
         {
             transport.awaitConnected();
             BenchLinkKeys.secureIf(Boolean.parseBoolean(args[5]), transport);
-            final Party party = new Party(role, transport, Randomness.fromSeed(role, ProtocolBench.SEED), Kernels.best());
+            final Party party = new Party(role, transport, Randomness.seededForTwinChecks(role, ProtocolBench.SEED), Kernels.best());
             final List<ProtocolRunner.Measured> results =
                 new ProtocolRunner(party, Boolean.parseBoolean(args[2]), suite.passes, arena).runAll(suite.cases());
             for (int i = 0; i < results.size(); i++)

@@ -5,6 +5,7 @@ import securenn.cli.Main;
 import securenn.config.ClusterConfig;
 import securenn.mpc.FixedPoint;
 import securenn.mpc.Role;
+import securenn.mpc.SecretSplitter;
 import securenn.nn.Model;
 import securenn.nn.ModelFile;
 import securenn.nn.NetworkSpec;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,7 +50,7 @@ final class ServedCluster implements AutoCloseable
         final Model model = name.equals("A") ? ModelFile.bundled() : Model.random(spec, 1);
         try (Arena arena = Arena.ofConfined())
         {
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(7));
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.fresh());
             ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
             ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
         }

@@ -80,7 +80,7 @@ public final class SoakBench
             final List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++)
             {
-                final SplittableRandom random = new SplittableRandom(c);
+                final SplittableRandom random = new SplittableRandom(c); // request counts only; the client splits with AES-CTR
                 clients.add(Thread.ofPlatform().name("soak-client-" + c).start(() ->
                 {
                     while (System.nanoTime() < endHolder[0])
