@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +63,7 @@ class CpuContentionTest
         final Model model = ModelFile.bundled();
         try (Arena arena = Arena.ofConfined())
         {
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, new SplittableRandom(9));
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, securenn.mpc.SecretSplitter.fresh());
             ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
             ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
         }
