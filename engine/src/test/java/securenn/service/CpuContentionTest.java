@@ -76,14 +76,11 @@ class CpuContentionTest
             """));
         for (int p = 0; p < 3; p++)
         {
-            final List<String> args = new ArrayList<>(List.of("serve", "--config", config.toString(), "--party", "P" + p));
-            args.addAll(p < 2 ? List.of("--shares", dir.resolve("P" + p + ".shares").toString()) : List.of("--network", "A"));
-            processes.add(new ProcessBuilder(SameJvm.command(Main.class, args)).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("P" + p + ".log").toFile()).start());
+            processes.add(ServerProcesses.serve(dir, config, p, ""));
         }
         for (int p = 0; p < 3; p++)
         {
-            awaitLog(dir, p, "session 1 formed", 180);
+            ServerProcesses.awaitLog(dir, p, "session 1 formed", 180);
         }
         final Mnist sample = Mnist.sample();
         final int[] expected = FloatNetwork.argmax(FloatNetwork.forward(model, FloatNetwork.images(sample, 0, 100), 100), 100, 10);
@@ -151,21 +148,5 @@ class CpuContentionTest
             b.append("--- P").append(p).append('\n').append(Files.readString(dir.resolve("P" + p + ".log")));
         }
         return b.toString();
-    }
-
-    private static void awaitLog(final Path dir, final int p, final String text, final int seconds) throws Exception
-    {
-        final Path log = dir.resolve("P" + p + ".log");
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (true)
-        {
-            final String content = Files.exists(log) ? Files.readString(log) : "";
-            if (content.contains(text))
-            {
-                return;
-            }
-            assertThat(System.nanoTime()).as("P%d's log never said '%s':%n%s", p, text, content).isLessThan(deadline);
-            Thread.sleep(100);
-        }
     }
 }

@@ -63,7 +63,10 @@ class NetnsDeploymentTest
             final ClusterConfig cluster = ClusterConfig.load(config);
             awaitPort(cluster.endpoint(securenn.mpc.Role.P0).host(), 41_000, servers, dir);
             awaitPort(cluster.endpoint(securenn.mpc.Role.P1).host(), 41_000, servers, dir);
-            awaitFirstSession(dir); // the client ports open before the first session; earlier requests get UNAVAILABLE
+            for (int p = 0; p < 3; p++) // the client ports open before the first session; earlier requests get UNAVAILABLE
+            {
+                ServerProcesses.awaitLog(dir, p, "session 1 formed", 120);
+            }
             final Mnist sample = Mnist.sample();
             final int n = 40;
             final int[] expected = FloatNetwork.argmax(FloatNetwork.forward(model, FloatNetwork.images(sample, 0, n), n), n, 10);
@@ -117,20 +120,6 @@ class NetnsDeploymentTest
             {
                 assertThat(System.nanoTime()).as("%s:%d never served; logs in %s", host, port, logs).isLessThan(deadline);
                 Thread.sleep(200);
-            }
-        }
-    }
-
-    private static void awaitFirstSession(final Path dir) throws Exception
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        for (int p = 0; p < 3; p++)
-        {
-            final Path log = dir.resolve("P" + p + ".log");
-            while (!java.nio.file.Files.exists(log) || !java.nio.file.Files.readString(log).contains("session 1 formed"))
-            {
-                org.assertj.core.api.Assertions.assertThat(System.nanoTime()).as("P%d formed no session", p).isLessThan(deadline);
-                Thread.sleep(100);
             }
         }
     }

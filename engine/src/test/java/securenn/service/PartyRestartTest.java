@@ -61,11 +61,11 @@ class PartyRestartTest
         {
             for (int p = 0; p < 3; p++)
             {
-                servers[p] = serve(dir, config, p, "");
+                servers[p] = ServerProcesses.serve(dir, config, p, "");
             }
             for (int p = 0; p < 3; p++)
             {
-                awaitLog(dir, p, "session 1 formed", 90);
+                ServerProcesses.awaitLog(dir, p, "session 1 formed", 90);
             }
             final Mnist sample = Mnist.sample();
             final int[] expected = FloatNetwork.argmax(FloatNetwork.forward(model, FloatNetwork.images(sample, 0, 100), 100), 100, 10);
@@ -81,8 +81,8 @@ class PartyRestartTest
                 Thread.sleep(150);
                 servers[2].destroyForcibly();
                 final long killed = System.nanoTime();
-                final String p0 = awaitLog(dir, 0, "session 1 failed", 30);
-                final String p1 = awaitLog(dir, 1, "session 1 failed", 30);
+                final String p0 = ServerProcesses.awaitLog(dir, 0, "session 1 failed", 30);
+                final String p1 = ServerProcesses.awaitLog(dir, 1, "session 1 failed", 30);
                 final long abortedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
                 assertThat(abortedMs).as("both peers aborted within the message timeout (+ polling slack)")
                     .isLessThan(MESSAGE_TIMEOUT_MS + 3_000);
@@ -107,9 +107,9 @@ class PartyRestartTest
                 }
                 assertThat(okCorrect).as("answers given around the kill are right ones (%d answered)", ok).isGreaterThanOrEqualTo(ok * 95 / 100);
 
-                servers[2] = serve(dir, config, 2, "-restarted");
-                awaitLog(dir, 0, "session 2 formed", 60);
-                awaitLog(dir, 1, "session 2 formed", 60);
+                servers[2] = ServerProcesses.serve(dir, config, 2, "-restarted");
+                ServerProcesses.awaitLog(dir, 0, "session 2 formed", 60);
+                ServerProcesses.awaitLog(dir, 1, "session 2 formed", 60);
                 assertThat(classify(client, sample, expected, 40)).as("correct after P2 rejoined, same client connections")
                     .isGreaterThanOrEqualTo(39);
             }
@@ -140,30 +140,5 @@ class PartyRestartTest
             correct += answers.get(i).get(60, TimeUnit.SECONDS).label() == expected[i % 100] ? 1 : 0;
         }
         return correct;
-    }
-
-    private static Process serve(final Path dir, final Path config, final int party, final String logSuffix) throws Exception
-    {
-        final List<String> args = new ArrayList<>(List.of("serve", "--config", config.toString(), "--party", "P" + party));
-        args.addAll(party < 2 ? List.of("--shares", dir.resolve("P" + party + ".shares").toString()) : List.of("--network", "A"));
-        return new ProcessBuilder(SameJvm.command(Main.class, args)).redirectErrorStream(true)
-            .redirectOutput(dir.resolve("P" + party + logSuffix + ".log").toFile()).start();
-    }
-
-    /** Waits until party {@code p}'s log contains {@code text}; returns the log. */
-    private static String awaitLog(final Path dir, final int p, final String text, final int seconds) throws Exception
-    {
-        final Path log = dir.resolve("P" + p + ".log");
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (true)
-        {
-            final String content = Files.exists(log) ? Files.readString(log) : "";
-            if (content.contains(text))
-            {
-                return content;
-            }
-            assertThat(System.nanoTime()).as("P%d's log never said '%s':%n%s", p, text, content).isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 }

@@ -239,7 +239,7 @@ public final class Link
         {
             return ControlledFragmentHandler.Action.ABORT; // belongs to the next message: leave it in the log
         }
-        if (stream.admit(header.sessionId(), startsSession(buffer, offset, length)) != PeerStream.Verdict.ADMIT)
+        if (!ofThisSession(buffer, offset, length, header))
         {
             return ControlledFragmentHandler.Action.CONTINUE; // another session's: dropped, never delivered
         }
@@ -310,7 +310,7 @@ public final class Link
     private ControlledFragmentHandler.Action stage(final DirectBuffer buffer, final int offset, final int length,
         final Header header)
     {
-        if (stream.admit(header.sessionId(), startsSession(buffer, offset, length)) != PeerStream.Verdict.ADMIT)
+        if (!ofThisSession(buffer, offset, length, header))
         {
             return ControlledFragmentHandler.Action.CONTINUE; // another session's: dropped, never staged
         }
@@ -324,6 +324,12 @@ public final class Link
             staged.append(MemorySegment.ofArray(array), offset, length);
         }
         return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    /** Whether a chunk belongs to the peer session this link serves (see {@link PeerStream#admit}). */
+    private boolean ofThisSession(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        return stream.admit(header.sessionId(), startsSession(buffer, offset, length)) == PeerStream.Verdict.ADMIT;
     }
 
     /** Whether a chunk's (plaintext) header is that of the first chunk of message #0 of a session. */

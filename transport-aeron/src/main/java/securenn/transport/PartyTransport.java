@@ -221,17 +221,23 @@ public final class PartyTransport implements AutoCloseable
         dutyCycle.lock();
         try
         {
-            if (closed)
-            {
-                return 0;
-            }
-            lastDutyCycleNs = System.nanoTime();
-            return conductor.invoke() + (driverInvoker == null ? 0 : driverInvoker.invoke());
+            return runDutyCycles();
         }
         finally
         {
             dutyCycle.unlock();
         }
+    }
+
+    /** The client's and (INVOKER) the driver's duty cycles, once; the caller holds {@link #dutyCycle}. */
+    private int runDutyCycles()
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        lastDutyCycleNs = System.nanoTime();
+        return conductor.invoke() + (driverInvoker == null ? 0 : driverInvoker.invoke());
     }
 
     /** The keeper's turn: the duty cycles, unless the party thread ran them recently or is running them now. */
@@ -241,15 +247,7 @@ public final class PartyTransport implements AutoCloseable
         {
             try
             {
-                if (!closed)
-                {
-                    lastDutyCycleNs = System.nanoTime();
-                    conductor.invoke();
-                    if (driverInvoker != null)
-                    {
-                        driverInvoker.invoke();
-                    }
-                }
+                runDutyCycles();
             }
             finally
             {
@@ -263,6 +261,12 @@ public final class PartyTransport implements AutoCloseable
      * its driver falls silent: no heartbeats, no end of stream). Close it afterwards as usual.
      */
     void vanishForTests()
+    {
+        stopDutyCycles();
+    }
+
+    /** Stops the keeper and makes every later duty-cycle call a no-op (before the client and links close). */
+    private void stopDutyCycles()
     {
         keeper.close();
         dutyCycle.lock();
@@ -424,16 +428,7 @@ public final class PartyTransport implements AutoCloseable
         {
             // closing a broken session: nothing left to deliver
         }
-        keeper.close();
-        dutyCycle.lock();
-        try
-        {
-            closed = true;
-        }
-        finally
-        {
-            dutyCycle.unlock();
-        }
+        stopDutyCycles();
         for (final Link link : links)
         {
             if (link != null)

@@ -33,12 +33,10 @@ final class PeerStream
         FOREIGN
     }
 
-    private static final int NONE = 0;
-
     private final String peerName;
     private final long livenessTimeoutMs;
     private volatile boolean pinned;
-    private volatile int session = NONE;
+    private volatile int session; // meaningful once pinned: any int is a valid Aeron session id
     private volatile String departure; // non-null: the peer lost or left; every wait of the party fails
     private volatile boolean closedByPeer;
     private long staleDropped;
@@ -125,15 +123,6 @@ final class PeerStream
     boolean isClosedByPeer()
     {
         return closedByPeer;
-    }
-
-    /** Marks the peer lost for a reason found elsewhere (tests, the transport). */
-    void lost(final String cause)
-    {
-        if (departure == null)
-        {
-            departure = cause;
-        }
     }
 
     /** Chunks of earlier sessions dropped before the pin. */

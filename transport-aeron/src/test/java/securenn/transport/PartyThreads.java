@@ -21,6 +21,13 @@ final class PartyThreads
     static List<Throwable> runAll(final LocalParties parties, final long timeoutSeconds, final PartyBody body)
         throws InterruptedException
     {
+        return runAll(parties::party, timeoutSeconds, body);
+    }
+
+    /** As {@link #runAll(LocalParties, long, PartyBody)} for parties from anywhere (e.g. {@link SeparateDrivers}). */
+    static List<Throwable> runAll(final java.util.function.IntFunction<PartyTransport> parties, final long timeoutSeconds,
+        final PartyBody body) throws InterruptedException
+    {
         final Throwable[] failures = new Throwable[Parties.COUNT];
         final List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < Parties.COUNT; p++)
@@ -30,7 +37,7 @@ final class PartyThreads
             {
                 try
                 {
-                    body.run(parties.party(id));
+                    body.run(parties.apply(id));
                 }
                 catch (final Throwable ex)
                 {

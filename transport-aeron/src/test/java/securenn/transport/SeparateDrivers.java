@@ -2,7 +2,6 @@ package securenn.transport;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Three parties in one JVM as they run in three processes: each on a media driver of its own in INVOKER mode (the
@@ -39,35 +38,11 @@ final class SeparateDrivers implements AutoCloseable
     /** Runs one body per party on its own thread, each first awaiting its links; returns each party's failure. */
     List<Throwable> runAll(final long timeoutSeconds, final PartyThreads.PartyBody body) throws InterruptedException
     {
-        final Throwable[] failures = new Throwable[Parties.COUNT];
-        final List<Thread> threads = new ArrayList<>();
-        for (int p = 0; p < Parties.COUNT; p++)
+        return PartyThreads.runAll(this::party, timeoutSeconds, party ->
         {
-            final PartyTransport party = parties[p];
-            final int id = p;
-            threads.add(Thread.ofPlatform().name("party-" + p).start(() ->
-            {
-                try
-                {
-                    party.awaitConnected();
-                    body.run(party);
-                }
-                catch (final Throwable ex)
-                {
-                    failures[id] = ex;
-                }
-            }));
-        }
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        for (final Thread t : threads)
-        {
-            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            if (t.isAlive())
-            {
-                throw new AssertionError(t.getName() + " still running after " + timeoutSeconds + " s: a hang");
-            }
-        }
-        return java.util.Arrays.asList(failures);
+            party.awaitConnected(); // INVOKER: each party's thread must run its own driver while the links come up
+            body.run(party);
+        });
     }
 
     @Override

@@ -13,7 +13,6 @@ import securenn.security.IdentityKeys;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,8 +109,8 @@ final class ServedCluster implements AutoCloseable
     }
 
     /**
-     * Waits until P0 and P1 accept clients and each server's log says a session was formed: the client gateways open
-     * before the first session, and requests that come earlier are answered UNAVAILABLE.
+     * Waits until each server's log says a session was formed. P0 and P1 open their client ports before their first
+     * session (requests that come earlier are answered UNAVAILABLE), so then they also accept clients.
      */
     private void awaitServing() throws Exception
     {
@@ -120,36 +119,15 @@ final class ServedCluster implements AutoCloseable
         {
             while (!Files.exists(log(party)) || !Files.readString(log(party)).contains("session 1 formed"))
             {
+                if (!process(party).isAlive())
+                {
+                    throw new IllegalStateException(party + " exited during start; logs in " + dir);
+                }
                 if (System.nanoTime() > deadline)
                 {
                     throw new IllegalStateException(party + " formed no session within 90 s; logs in " + dir);
                 }
                 Thread.sleep(200);
-            }
-        }
-        for (final Role role : new Role[]{Role.P0, Role.P1})
-        {
-            while (true)
-            {
-                for (final Process p : servers)
-                {
-                    if (!p.isAlive())
-                    {
-                        throw new IllegalStateException("a server exited during start; logs in " + dir);
-                    }
-                }
-                try (Socket ignored = new Socket(cluster.endpoint(role).host(), cluster.clientPort(role)))
-                {
-                    break;
-                }
-                catch (final IOException notYet)
-                {
-                    if (System.nanoTime() > deadline)
-                    {
-                        throw new IllegalStateException(role + " did not start serving within 90 s; logs in " + dir);
-                    }
-                    Thread.sleep(200);
-                }
             }
         }
     }

@@ -76,14 +76,14 @@ public final class SoakBench
             final AtomicLong lastFailureNs = new AtomicLong();
             final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
             final long t0 = System.nanoTime();
-            final long[] endHolder = {t0 + TimeUnit.SECONDS.toNanos(seconds)};
+            final AtomicLong endNs = new AtomicLong(t0 + TimeUnit.SECONDS.toNanos(seconds));
             final List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++)
             {
                 final SplittableRandom random = new SplittableRandom(c); // request counts only; the client splits with AES-CTR
                 clients.add(Thread.ofPlatform().name("soak-client-" + c).start(() ->
                 {
-                    while (System.nanoTime() < endHolder[0])
+                    while (System.nanoTime() < endNs.get())
                     {
                         try (InferenceClient client = new InferenceClient(served.cluster, 784, FixedPoint.DEFAULT.fractionBits(), true))
                         {
@@ -140,13 +140,13 @@ public final class SoakBench
             long lastOk = 0;
             long nextSample = t0 + TimeUnit.SECONDS.toNanos(10);
             long nextKill = t0 + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < endHolder[0])
+            while (System.nanoTime() < endNs.get())
             {
                 if (faults && System.nanoTime() >= nextKill)
                 {
                     if (kills.size() == plannedKills)
                     {
-                        endHolder[0] = System.nanoTime(); // every kill done and 15 s of service after the last
+                        endNs.set(System.nanoTime()); // every kill done and 15 s of service after the last
                         break;
                     }
                     kills.add(killAndRecover(served, order[kills.size() % order.length], ok, failed, t0));
@@ -200,7 +200,7 @@ public final class SoakBench
             }
             final Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("summary", true);
-            summary.put("seconds", Math.round((endHolder[0] - t0) / 1e9));
+            summary.put("seconds", Math.round((endNs.get() - t0) / 1e9));
             summary.put("clients", CLIENTS);
             summary.put("answered", ok.get());
             summary.put("failed", failed.get());
