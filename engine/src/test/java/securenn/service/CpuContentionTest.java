@@ -14,7 +14,6 @@ import securenn.nn.Model;
 import securenn.nn.ModelFile;
 import securenn.security.TestKeys;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,12 +60,7 @@ class CpuContentionTest
         throws Exception
     {
         final Model model = ModelFile.bundled();
-        try (Arena arena = Arena.ofConfined())
-        {
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, securenn.mpc.SecretSplitter.fresh());
-            ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
-            ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
-        }
+        ServerProcesses.writeShares(dir, model, securenn.mpc.SecretSplitter.fresh());
         final Path config = dir.resolve("cluster.toml");
         Files.writeString(config, ClusterConfig.loopbackToml(46_400, TestKeys.in(dir.resolve("keys")), """
             [session]

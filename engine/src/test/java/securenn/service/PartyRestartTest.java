@@ -13,7 +13,6 @@ import securenn.nn.ModelFile;
 import securenn.security.TestKeys;
 import securenn.mpc.SecretSplitter;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,12 +37,7 @@ class PartyRestartTest
     void aKilledPartyShouldAbortItsPeersNamingItAndRejoinWhenRestarted(@TempDir final Path dir) throws Exception
     {
         final Model model = ModelFile.bundled();
-        try (Arena arena = Arena.ofConfined())
-        {
-            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(5));
-            ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
-            ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
-        }
+        ServerProcesses.writeShares(dir, model, SecretSplitter.seededForTwinChecks(5));
         final Path config = dir.resolve("cluster.toml");
         Files.writeString(config, ClusterConfig.loopbackToml(46_300, TestKeys.in(dir.resolve("keys")), """
             [session]

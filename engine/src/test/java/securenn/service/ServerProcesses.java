@@ -2,6 +2,12 @@ package securenn.service;
 
 import securenn.cli.Main;
 import securenn.cli.SameJvm;
+import securenn.mpc.FixedPoint;
+import securenn.mpc.SecretSplitter;
+import securenn.nn.Model;
+import securenn.nn.ModelFile;
+
+import java.lang.foreign.Arena;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +25,17 @@ final class ServerProcesses
 {
     private ServerProcesses()
     {
+    }
+
+    /** Splits {@code model} with {@code splitter} and writes {@code P0.shares} and {@code P1.shares} into {@code dir}. */
+    static void writeShares(final Path dir, final Model model, final SecretSplitter splitter) throws Exception
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, splitter);
+            ModelFile.writeShares(dir.resolve("P0.shares"), shares[0]);
+            ModelFile.writeShares(dir.resolve("P1.shares"), shares[1]);
+        }
     }
 
     static Process serve(final Path dir, final Path config, final int party, final String logSuffix) throws Exception
