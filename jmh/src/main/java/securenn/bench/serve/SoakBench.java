@@ -64,8 +64,9 @@ public final class SoakBench
             request-timeout-ms = 30000
             """))
         {
-            System.out.printf("soak: three servers up (logs in %s); %d s of load from %d clients that connect and disconnect%n",
-                served.dir, seconds, CLIENTS);
+            System.out.printf("soak: three servers up (logs in %s); %s of load from %d clients that connect and disconnect%n",
+                served.dir, faults ? "until " + plannedKills + " kills were recovered from (at most " + seconds + " s)"
+                    : seconds + " s", CLIENTS);
             final Mnist sample = Mnist.sample();
             final int[] expected = FixedPointTwin.predict(served.model, sample, FixedPoint.DEFAULT);
             final Map<String, AtomicLong> failedBy = new java.util.concurrent.ConcurrentHashMap<>();
