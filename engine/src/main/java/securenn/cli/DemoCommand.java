@@ -46,9 +46,14 @@ final class DemoCommand implements Callable<Integer>
     @Option(names = "--show", defaultValue = "10", description = "Predictions to print (default: ${DEFAULT-VALUE}).")
     int show;
 
-    @Option(names = "--seed", defaultValue = "20261124", description = "Seed of the session keys (one JVM holds all three parties' keys anyway); "
-        + "the model and the images are split with fresh AES-CTR randomness (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "20261124", description = "Seed of --kernels-check's random inputs, and of the "
+        + "session keys with --seeded-keys-for-twin-checks (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--seeded-keys-for-twin-checks", description = "Derive the parties' session keys from --seed (reproducible "
+        + "runs; anyone who knows the seed knows every party's randomness). Default: fresh keys from SecureRandom. The model "
+        + "and the images are always split with fresh AES-CTR randomness.")
+    boolean seededKeys;
 
     @Option(names = "--kernels-check", description = "Instead: check every vector kernel against its scalar oracle.")
     boolean kernelsCheck;
@@ -67,9 +72,12 @@ final class DemoCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--images and --batch must be at least 1");
         }
-        out.printf("securenn demo: network %s, %d test images from %s, kernels: %s (%d-bit vectors)%n", plain.spec().name(),
-            test.count(), data == null ? "the bundled sample" : data, Kernels.best().name(), Kernels.best().vectorBits());
-        try (Arena arena = Arena.ofShared(); LocalSession session = LocalSession.ipc(seed))
+        plain.spec().requireImages(test.rows(), test.cols(), data == null ? "the bundled sample" : data.toString());
+        out.printf("securenn demo: network %s, %d test images from %s, kernels: %s (%d-bit vectors), %s session keys%n",
+            plain.spec().name(), test.count(), data == null ? "the bundled sample" : data, Kernels.best().name(),
+            Kernels.best().vectorBits(), seededKeys ? "SEEDED (for twin checks, not secret)" : "fresh");
+        try (Arena arena = Arena.ofShared(); LocalSession session = seededKeys
+            ? LocalSession.seededForTwinChecks(seed) : LocalSession.freshKeys("yield"))
         {
             final ModelFile.SharedModel[] shares = ModelFile.split(plain, FixedPoint.DEFAULT, arena, SecretSplitter.fresh());
             out.printf("model owner: split %d parameter tensors into shares for P0 and P1 (fixed point, %d fraction bits)%n",

@@ -27,14 +27,16 @@ final class SecureTraining implements TrainingEngine
     private final Arena velocityArena = Arena.ofShared();
     private final MemorySegment[][] velocity = new MemorySegment[3][];
 
-    SecureTraining(final ModelFile.SharedModel[] model, final long sessionSeed, final securenn.nn.Sgd rule)
+    /** @param keys the parties' keys: fresh ones, or seeded ones where the twin must replay the run */
+    SecureTraining(final ModelFile.SharedModel[] model, final securenn.mpc.Randomness[] keys, final securenn.nn.Sgd rule)
     {
         this.rule = rule;
         for (final securenn.mpc.Role r : securenn.mpc.Role.values())
         {
             velocity[r.id()] = rule.velocity(model[0].spec(), r.holdsShares(), velocityArena);
         }
-        this.session = LocalSession.ipc(sessionSeed, "backoff"); // long steps: waiters park (measured 3.7 → 3.1 s for C)
+        // long steps: waiters park (measured 3.7 → 3.1 s for C with backoff against yield)
+        this.session = new LocalSession(LocalSession.ipcConfig("backoff"), keys);
         this.model = model;
         this.spec = model[0].spec();
         this.f = model[0].fractionBits();

@@ -5,6 +5,7 @@ import picocli.CommandLine.Option;
 import securenn.data.Mnist;
 import securenn.kernels.Ring;
 import securenn.mpc.FixedPoint;
+import securenn.mpc.Randomness;
 import securenn.mpc.SecretSplitter;
 import securenn.nn.Model;
 import securenn.nn.ModelFile;
@@ -129,10 +130,15 @@ final class TrainCommand implements Callable<Integer>
     @Option(names = "--progress", defaultValue = "10", paramLabel = "K", description = "Print progress every K iterations (default: ${DEFAULT-VALUE}).")
     int progress;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialisation, batch order and session keys; "
-        + "shares of the model, the batches and the test images are split with fresh AES-CTR randomness, not from the seed "
-        + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and the batch order (both "
+        + "public to the parties in this setting); shares of the model, the batches and the test images are split with fresh "
+        + "AES-CTR randomness, and the session keys are fresh too unless --seeded-keys-for-twin-checks (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--seeded-keys-for-twin-checks", description = "Secure engine: derive the parties' session keys from "
+        + "--seed instead of SecureRandom, so that the fixed-point twin can replay the run bit for bit (--verify-twin needs it). "
+        + "Anyone who knows the seed knows every party's randomness: for checks, never for data that matters.")
+    boolean seededKeys;
 
     @Override
     public Integer call() throws Exception
@@ -146,9 +152,15 @@ final class TrainCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--verify-twin compares secure training with the twin; it needs --engine secure");
         }
+        if (verifyTwin > 0 && !seededKeys)
+        {
+            throw new IllegalArgumentException("--verify-twin replays the secure run's truncation carries from its session keys; "
+                + "it needs --seeded-keys-for-twin-checks (fresh keys cannot be replayed)");
+        }
         final Mnist train = data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TRAIN);
         final Mnist test = (data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TEST)).head(testImages);
         final NetworkSpec spec = NetworkSpec.builtIn(network);
+        spec.requireImages(train.rows(), train.cols(), data == null ? "the bundled sample" : data.toString());
         final int shift = rateShift + 31 - Integer.numberOfLeadingZeros(batch); // rate / batch, batch rounded down to 2^k
         final Sgd rule = new Sgd(OutputLoss.parse(loss), momentum);
         final int perEpoch = (limit > 0 ? Math.min(limit, train.count()) : train.count()) / batch;
@@ -172,15 +184,17 @@ final class TrainCommand implements Callable<Integer>
                 throw new IllegalArgumentException("the checkpoint in " + resume + " is of network " + start[0].spec().name()
                     + ", not of --network " + network);
             }
-            System.out.printf("%s training of network %s (%s): %d images per epoch in batches of %d, learning rate 2^-%d%s, seed %d%s%n",
+            System.out.printf("%s training of network %s (%s): %d images per epoch in batches of %d, learning rate 2^-%d%s, seed %d%s%s%n",
                 engine.label(), spec.name(),
                 rule.describe() + (fp.fractionBits() == FixedPoint.DEFAULT.fractionBits() ? "" : ", " + fp.fractionBits() + " fraction bits"),
                 perEpoch * batch, batch, rateShift,
-                rateHalving == 0 ? "" : " halved every " + rateHalving + " epochs", seed, resume == null ? "" : ", resumed from " + resume);
+                rateHalving == 0 ? "" : " halved every " + rateHalving + " epochs", seed, resume == null ? "" : ", resumed from " + resume,
+                engine != Engine.secure ? "" : seededKeys ? "; session keys SEEDED from --seed (for twin checks, not secret)"
+                    : "; fresh session keys");
             final long t0 = System.nanoTime();
             try (TrainingEngine trainer = switch (engine)
                 {
-                    case secure -> new SecureTraining(start, seed, rule);
+                    case secure -> new SecureTraining(start, seededKeys ? Randomness.seededForTwinChecks(seed) : Randomness.freshSession(), rule);
                     case twin -> new TwinTraining(start, seed, rule);
                     case floating -> new FloatTraining(start, rule);
                 };

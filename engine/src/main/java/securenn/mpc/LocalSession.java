@@ -31,13 +31,17 @@ public final class LocalSession implements AutoCloseable
     private final Party[] parties = new Party[3];
     private final ExecutorService threads;
 
-    /** The parties' keys come from {@code seed} ({@link Randomness#seededForTwinChecks}): reproducible, not secret. */
-    public LocalSession(final TransportConfig config, final long seed)
+    /**
+     * The three parties with the given keys, indexed by role id: {@link Randomness#freshSession()} for a session whose
+     * streams nobody can predict, or {@link Randomness#seededForTwinChecks} where a test or the fixed-point twin must
+     * replay them.
+     */
+    public LocalSession(final TransportConfig config, final Randomness[] keys)
     {
         transports = LocalParties.start(config);
         for (final Role role : Role.values())
         {
-            parties[role.id()] = new Party(role, transports.party(role.id()), Randomness.seededForTwinChecks(role, seed), Kernels.best());
+            parties[role.id()] = new Party(role, transports.party(role.id()), keys[role.id()], Kernels.best());
         }
         threads = Executors.newFixedThreadPool(3, r ->
         {
@@ -47,19 +51,38 @@ public final class LocalSession implements AutoCloseable
         });
     }
 
-    public static LocalSession ipc(final long seed)
+    /** Keys from {@code seed} ({@link Randomness#seededForTwinChecks}): reproducible, not secret; for tests and twins. */
+    public static LocalSession seededForTwinChecks(final TransportConfig config, final long seed)
     {
-        return ipc(seed, "yield");
+        return new LocalSession(config, Randomness.seededForTwinChecks(seed));
+    }
+
+    /** Over Aeron IPC with seeded keys ({@link #seededForTwinChecks(TransportConfig, long)}), parties yielding. */
+    public static LocalSession seededForTwinChecks(final long seed)
+    {
+        return seededForTwinChecks(seed, "yield");
+    }
+
+    /** Over Aeron IPC with seeded keys and the waiting parties' idle strategy named ({@link #ipcConfig}). */
+    public static LocalSession seededForTwinChecks(final long seed, final String partyIdle)
+    {
+        return seededForTwinChecks(ipcConfig(partyIdle), seed);
+    }
+
+    /** Over Aeron IPC with fresh keys from {@link java.security.SecureRandom}: what the CLI runs unless told otherwise. */
+    public static LocalSession freshKeys(final String partyIdle)
+    {
+        return new LocalSession(ipcConfig(partyIdle), Randomness.freshSession());
     }
 
     /**
-     * With the waiting parties' idle strategy named ({@link securenn.transport.IdleStrategies}): "yield" for the lowest
-     * latency; "backoff" (parks after a short spin) where steps compute for long between messages — with three
-     * parties on two cores a yielding waiter keeps taking CPU from the two that compute.
+     * Aeron IPC with the waiting parties' idle strategy named ({@link securenn.transport.IdleStrategies}): "yield" for
+     * the lowest latency; "backoff" parks after a short spin, for steps that compute for long between messages (with
+     * three parties on two cores a yielding waiter takes CPU from the two that compute).
      */
-    public static LocalSession ipc(final long seed, final String partyIdle)
+    public static TransportConfig ipcConfig(final String partyIdle)
     {
-        return new LocalSession(TransportConfig.ipc().messageTimeout(20, TimeUnit.SECONDS).partyIdle(partyIdle), seed);
+        return TransportConfig.ipc().messageTimeout(20, TimeUnit.SECONDS).partyIdle(partyIdle);
     }
 
     public Party party(final Role role)

@@ -64,6 +64,17 @@ public final class Randomness
         return new Randomness(self, keys, derive(seed, "own-" + self.id()));
     }
 
+    /** All three parties' seeded keys ({@link #seededForTwinChecks(Role, long)}), indexed by role id. */
+    public static Randomness[] seededForTwinChecks(final long seed)
+    {
+        final Randomness[] out = new Randomness[3];
+        for (final Role role : Role.values())
+        {
+            out[role.id()] = seededForTwinChecks(role, seed);
+        }
+        return out;
+    }
+
     /**
      * Fresh keys for a single-JVM session whose parties were all created here: every pairwise and private key is
      * {@value #KEY_BYTES} bytes straight from {@link SecureRandom}, not derived from a shorter seed.

@@ -30,7 +30,7 @@ class AssistedTruncationTest
     @BeforeEach
     void start()
     {
-        session = LocalSession.ipc(SEED);
+        session = LocalSession.seededForTwinChecks(SEED);
         arena = Arena.ofShared();
     }
 

@@ -20,7 +20,7 @@ abstract class ProtocolTestBase
     @BeforeAll
     static void startSession()
     {
-        session = LocalSession.ipc(20261124);
+        session = LocalSession.seededForTwinChecks(20261124);
     }
 
     @AfterAll

@@ -25,7 +25,7 @@ class SecureInferenceTest
     @BeforeAll
     static void start()
     {
-        session = LocalSession.ipc(5);
+        session = LocalSession.seededForTwinChecks(5);
     }
 
     @AfterAll

@@ -28,7 +28,7 @@ class TrainingTest
     @BeforeAll
     static void start()
     {
-        session = LocalSession.ipc(11);
+        session = LocalSession.seededForTwinChecks(11);
     }
 
     @AfterAll
@@ -132,7 +132,7 @@ class TrainingTest
         final int batch = network.equals("B") ? 4 : 8;
         final int steps = network.equals("B") ? 2 : 3;
         final long seed = 12;
-        try (Arena arena = Arena.ofShared(); LocalSession fresh = LocalSession.ipc(seed))
+        try (Arena arena = Arena.ofShared(); LocalSession fresh = LocalSession.seededForTwinChecks(seed))
         {
             final MemorySegment[] twin = encode(model, arena);
             final PlainRingBackend replaying = new PlainRingBackend(Kernels.best(), TruncationReplay.fromSeed(seed));
