@@ -60,6 +60,7 @@ final class InferCommand implements Callable<Integer>
         {
             final ModelFile.SharedModel model = ModelFile.readShares(modelDir.resolve("P0.shares"), arena);
             final FixedPoint fp = new FixedPoint(model.fractionBits());
+            model.spec().requireImages(test.rows(), test.cols(), data == null ? "the bundled sample" : data.toString());
             final int in = model.spec().input().size();
             final double[] pixels = FloatNetwork.images(test, 0, count);
             final MemorySegment s0 = arena.allocate(8L * pixels.length);

@@ -44,8 +44,9 @@ final class ReconstructCommand implements Callable<Integer>
             System.out.println("wrote " + out + " (network " + model.spec().name() + ")");
             if (data != null)
             {
-                System.out.printf("plaintext float test accuracy: %.2f%%%n",
-                    100 * FloatNetwork.accuracy(model, Mnist.load(data, Mnist.Split.TEST)));
+                final Mnist test = Mnist.load(data, Mnist.Split.TEST);
+                model.spec().requireImages(test.rows(), test.cols(), data.toString());
+                System.out.printf("plaintext float test accuracy: %.2f%%%n", 100 * FloatNetwork.accuracy(model, test));
             }
         }
         return 0;

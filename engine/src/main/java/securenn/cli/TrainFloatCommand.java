@@ -46,6 +46,7 @@ final class TrainFloatCommand implements Callable<Integer>
         final Mnist train = Mnist.load(data, Mnist.Split.TRAIN);
         final Mnist test = Mnist.load(data, Mnist.Split.TEST);
         final Model model = Model.random(NetworkSpec.builtIn(network), seed);
+        model.spec().requireImages(train.rows(), train.cols(), data.toString());
         final long t0 = System.nanoTime();
         FloatNetwork.train(model, train, epochs, batch, rate, seed, (loss, epoch) -> System.out.printf(
             "epoch %d/%d: loss %.4f, test accuracy %.2f%%, %.0f s%n", epoch, epochs, loss,

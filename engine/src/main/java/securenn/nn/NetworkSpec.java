@@ -29,11 +29,34 @@ public record NetworkSpec(String name, List<Layer> layers, Shape input)
             return channels * height * width;
         }
 
+        /**
+         * Fails unless images of {@code rows} × {@code cols} (one channel) fit an input of this shape: the same pixel
+         * count in another geometry (e.g. input 1 14 56 for 28×28 images) would run, silently wrong.
+         *
+         * @param network names the network and where its input is declared, for the message
+         * @param source  names where the images come from, for the message
+         */
+        public static void requireImages(final Shape input, final String network, final int rows, final int cols,
+            final String source)
+        {
+            if (input.channels() != 1 || input.height() != rows || input.width() != cols)
+            {
+                throw new IllegalArgumentException("the images in " + source + " are " + rows + "×" + cols + " (one channel) "
+                    + "but " + network + " takes input " + input + " (channels×height×width, the 'input' line of its spec)");
+            }
+        }
+
         @Override
         public String toString()
         {
             return channels + "×" + height + "×" + width;
         }
+    }
+
+    /** Fails unless images of {@code rows} × {@code cols} fit this network's input ({@link Shape#requireImages}). */
+    public void requireImages(final int rows, final int cols, final String source)
+    {
+        Shape.requireImages(input, "network " + name, rows, cols, source);
     }
 
     /** A layer with its input and output shapes resolved. */
