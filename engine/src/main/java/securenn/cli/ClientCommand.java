@@ -9,6 +9,7 @@ import securenn.nn.FloatNetwork;
 import securenn.nn.NetworkSpec;
 import securenn.security.SessionSecurity;
 import securenn.service.InferenceClient;
+import securenn.service.Wire;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class ClientCommand implements Callable<Integer>
     @Option(names = "--config", required = true, description = "Cluster config (TOML) naming P0's and P1's host and client-port.")
     Path config;
 
-    @Option(names = "--network", defaultValue = "A", description = "The served network (for the input size) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--network", description = "Expect this served network (A–D); default: whatever the servers say they serve.")
     String network;
 
     @Option(names = "--data", description = "MNIST directory (test split); default: the bundled 100-image sample.")
@@ -43,8 +44,9 @@ final class ClientCommand implements Callable<Integer>
     @Option(names = "--concurrency", defaultValue = "128", description = "Requests in flight at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--fraction-bits", defaultValue = "13", description = "Fixed-point precision of the served shares (default: ${DEFAULT-VALUE}).")
-    int fractionBits;
+    @Option(names = "--fraction-bits", description = "Expect this fixed-point precision of the served shares; default: the "
+        + "servers' (they announce it when a client connects, and a mismatch is refused).")
+    Integer fractionBits;
 
     @Option(names = "--timeout-ms", defaultValue = "30000", description = "Give up on a request after this long (default: ${DEFAULT-VALUE}).")
     long timeoutMs;
@@ -60,7 +62,6 @@ final class ClientCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--count and --concurrency must be at least 1");
         }
-        final NetworkSpec spec = NetworkSpec.builtIn(network);
         final Mnist test = data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TEST);
         final ClusterConfig cluster = ClusterConfig.load(config);
         if (noEncryption)
@@ -71,8 +72,16 @@ final class ClientCommand implements Callable<Integer>
         final AtomicInteger correct = new AtomicInteger();
         final Map<String, Integer> failures = new TreeMap<>();
         final Semaphore window = new Semaphore(concurrency);
-        try (InferenceClient client = new InferenceClient(cluster, spec.input().size(), fractionBits, !noEncryption))
+        try (InferenceClient client = new InferenceClient(cluster, -1, fractionBits == null ? -1 : fractionBits, !noEncryption))
         {
+            final Wire.Hello served = client.servers();
+            if (network != null && !network.equalsIgnoreCase(served.network()))
+            {
+                throw new IllegalArgumentException("--network " + network + " but the servers serve " + served.describe());
+            }
+            NetworkSpec.Shape.requireImages(new NetworkSpec.Shape(served.channels(), served.height(), served.width()),
+                "network " + served.network() + " as served", test.rows(), test.cols(), data == null ? "the bundled sample" : data.toString());
+            System.out.println("servers: " + served.describe());
             final long t0 = System.nanoTime();
             final CompletableFuture<?>[] all = new CompletableFuture<?>[count];
             for (int i = 0; i < count; i++)

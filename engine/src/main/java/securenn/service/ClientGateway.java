@@ -28,11 +28,24 @@ final class ClientGateway implements AutoCloseable
     {
         private final Socket socket;
         private final DataOutputStream out;
+        /** This connection's shares in P1's {@link PendingShares}. */
+        private final java.util.concurrent.atomic.AtomicInteger pendingAtP1 = new java.util.concurrent.atomic.AtomicInteger();
 
         Connection(final Socket socket) throws IOException
         {
             this.socket = socket;
             this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+        }
+
+        java.util.concurrent.atomic.AtomicInteger pendingAtP1()
+        {
+            return pendingAtP1;
+        }
+
+        synchronized void hello(final Wire.Hello h) throws IOException
+        {
+            Wire.writeHello(out, h);
+            out.flush();
         }
 
         synchronized void ok(final long id, final long[] share)
@@ -80,14 +93,18 @@ final class ClientGateway implements AutoCloseable
     }
 
     private final ServerSocket server;
+    private final Wire.Hello hello;
     private final int inputSize;
     private final Consumer<Incoming> sink;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closing;
 
-    /** @param tls TLS for clients, or null for plaintext TCP ({@code --no-encryption}) */
-    ClientGateway(final int port, final int inputSize, final Consumer<Incoming> sink, final SSLContext tls) throws IOException
+    /**
+     * @param hello what every client is told first (this server's public parameters)
+     * @param tls   TLS for clients, or null for plaintext TCP ({@code --no-encryption})
+     */
+    ClientGateway(final int port, final Wire.Hello hello, final Consumer<Incoming> sink, final SSLContext tls) throws IOException
     {
         this.server = tls == null ? new ServerSocket()
             : ClientTls.configure((SSLServerSocket)tls.getServerSocketFactory().createServerSocket());
@@ -102,7 +119,8 @@ final class ClientGateway implements AutoCloseable
             throw new java.net.BindException("cannot accept clients on TCP port " + port + " (the party's client-port in the "
                 + "cluster config): " + ex.getMessage() + " — is another server still running there?");
         }
-        this.inputSize = inputSize;
+        this.hello = hello;
+        this.inputSize = hello.inputSize();
         this.sink = sink;
         this.acceptor = Thread.ofPlatform().daemon().name("securenn-accept").start(this::accept);
     }
@@ -138,6 +156,7 @@ final class ClientGateway implements AutoCloseable
     {
         try
         {
+            c.hello(hello);
             final DataInputStream in = new DataInputStream(new BufferedInputStream(c.socket.getInputStream(), 1 << 16));
             while (true)
             {

@@ -53,6 +53,7 @@ public final class InferenceClient implements AutoCloseable
 
     private final FixedPoint fp;
     private final int inputSize;
+    private final Wire.Hello servers;
     private final Side[] sides = new Side[2];
     private final Map<Long, Exchange> inFlight = new ConcurrentHashMap<>();
     private final SecureRandom ids = new SecureRandom();
@@ -61,23 +62,79 @@ public final class InferenceClient implements AutoCloseable
 
     /**
      * Connects to P0 and P1 as named in the cluster config, over TLS 1.3 that accepts only the servers' identity keys
-     * named there, or over plain TCP if {@code encrypt} is false (servers run with {@code --no-encryption}).
+     * named there, or over plain TCP if {@code encrypt} is false (servers run with {@code --no-encryption}); takes the
+     * input size and precision from the servers' hellos ({@link #servers()}), after checking that the two connections
+     * reach P0 and P1 and that both serve shares of the same model.
+     */
+    public InferenceClient(final ClusterConfig config, final boolean encrypt) throws IOException
+    {
+        this(config, -1, -1, encrypt);
+    }
+
+    /**
+     * As {@link #InferenceClient(ClusterConfig, boolean)}, and fails unless the servers' model takes {@code inputSize}
+     * values and their shares have {@code fractionBits} fraction bits (−1: whatever the servers say).
      */
     public InferenceClient(final ClusterConfig config, final int inputSize, final int fractionBits, final boolean encrypt)
         throws IOException
     {
-        this.fp = new FixedPoint(fractionBits);
-        this.inputSize = inputSize;
-        for (final Role r : new Role[]{Role.P0, Role.P1})
+        try
         {
-            final SSLContext tls = encrypt ? ClientTls.client(r, IdentityKeys.readPublic(config.publicKey(r)),
-                config.publicKey(r).toString()) : null;
-            sides[r.id()] = new Side(r, config.endpoint(r).host(), config.clientPort(r), (int)config.connectTimeoutMs(), tls);
+            for (final Role r : new Role[]{Role.P0, Role.P1})
+            {
+                final SSLContext tls = encrypt ? ClientTls.client(r, IdentityKeys.readPublic(config.publicKey(r)),
+                    config.publicKey(r).toString()) : null;
+                sides[r.id()] = new Side(r, config.endpoint(r).host(), config.clientPort(r), (int)config.connectTimeoutMs(), tls);
+            }
+            this.servers = agreedParameters(config, inputSize, fractionBits);
         }
+        catch (final IOException | RuntimeException ex)
+        {
+            close();
+            throw ex;
+        }
+        this.fp = new FixedPoint(servers.fractionBits());
+        this.inputSize = servers.inputSize();
         for (final Side s : sides)
         {
             Thread.ofPlatform().daemon().name("securenn-client-" + s.role).start(s::read);
         }
+    }
+
+    /** The servers' public parameters: network, input geometry, outputs, precision, model id. */
+    public Wire.Hello servers()
+    {
+        return servers;
+    }
+
+    private Wire.Hello agreedParameters(final ClusterConfig config, final int inputSize, final int fractionBits)
+        throws IOException
+    {
+        for (final Side s : sides)
+        {
+            if (s.hello.role() != s.role.id())
+            {
+                throw new IOException("the server at " + config.endpoint(s.role).host() + ":" + config.clientPort(s.role)
+                    + " (" + s.role + "'s client-port in the cluster config) says it is P" + s.hello.role() + "; both halves "
+                    + "of an input would reach one server, which could add them up: check the config");
+            }
+        }
+        final Wire.Hello p0 = sides[0].hello;
+        if (!p0.describe().equals(sides[1].hello.describe()))
+        {
+            throw new IOException("P0 and P1 serve different models: P0 " + p0.describe() + "; P1 " + sides[1].hello.describe());
+        }
+        if (inputSize >= 0 && inputSize != p0.inputSize())
+        {
+            throw new IOException("this client's inputs have " + inputSize + " values but the servers' " + p0.describe()
+                + " takes " + p0.inputSize());
+        }
+        if (fractionBits >= 0 && fractionBits != p0.fractionBits())
+        {
+            throw new IOException("this client encodes with " + fractionBits + " fraction bits but the servers' shares have "
+                + p0.fractionBits() + " (" + p0.describe() + "); predictions would be silently wrong");
+        }
+        return p0;
     }
 
     /** Classifies one input (values in the model's units, e.g. pixels in [0, 1]). */
@@ -142,24 +199,37 @@ public final class InferenceClient implements AutoCloseable
         inFlight.clear();
     }
 
-    /** Both halves of one request's answer. */
+    /** Both halves of one request's answer: one from P0 and one from P1, never two from the same server. */
     private static final class Exchange
     {
         final CompletableFuture<Prediction> future = new CompletableFuture<>();
-        long[] half;
+        final long[][] halves = new long[2][];
 
-        /** Returns the logits once both halves are in. */
-        synchronized long[] add(final long[] share)
+        /**
+         * Returns the logits once both servers' halves are in.
+         *
+         * @throws IllegalStateException if {@code from} already answered, or the halves differ in length
+         */
+        synchronized long[] add(final Role from, final long[] share)
         {
-            if (half == null)
+            if (halves[from.id()] != null)
             {
-                half = share;
+                throw new IllegalStateException(from + " answered this request twice; its halves cannot be trusted");
+            }
+            halves[from.id()] = share;
+            final long[] other = halves[1 - from.id()];
+            if (other == null)
+            {
                 return null;
+            }
+            if (other.length != share.length)
+            {
+                throw new IllegalStateException("P0 answered " + halves[0].length + " logits but P1 " + halves[1].length);
             }
             final long[] sum = new long[share.length];
             for (int i = 0; i < sum.length; i++)
             {
-                sum[i] = half[i] + share[i];
+                sum[i] = other[i] + share[i];
             }
             return sum;
         }
@@ -178,7 +248,17 @@ public final class InferenceClient implements AutoCloseable
             e.future.completeExceptionally(new ServiceException(from, r.status(), r.message()));
             return;
         }
-        final long[] logits = e.add(r.share());
+        final long[] logits;
+        try
+        {
+            logits = e.add(from, r.share());
+        }
+        catch (final IllegalStateException ex)
+        {
+            inFlight.remove(r.id());
+            e.future.completeExceptionally(new ServiceException(from, Wire.Status.FAILED, ex.getMessage()));
+            return;
+        }
         if (logits != null)
         {
             inFlight.remove(r.id());
@@ -201,6 +281,7 @@ public final class InferenceClient implements AutoCloseable
         final Socket socket;
         final DataOutputStream out;
         final DataInputStream in;
+        final Wire.Hello hello;
 
         Side(final Role role, final String host, final int port, final int timeoutMs, final SSLContext tls) throws IOException
         {
@@ -238,6 +319,17 @@ public final class InferenceClient implements AutoCloseable
             }
             this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
             this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+            try
+            {
+                socket.setSoTimeout(timeoutMs);
+                this.hello = Wire.readHello(in);
+                socket.setSoTimeout(0);
+            }
+            catch (final IOException ex)
+            {
+                socket.close();
+                throw new IOException(role + " at " + host + ":" + port + " did not introduce itself: " + ex.getMessage(), ex);
+            }
         }
 
         synchronized void send(final long id, final long[] share) throws IOException

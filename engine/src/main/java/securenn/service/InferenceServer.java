@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -53,7 +52,7 @@ public final class InferenceServer implements AutoCloseable
     private final PrintStream log;
     private final ServiceMetrics metrics = new ServiceMetrics();
     private final BlockingQueue<ClientGateway.Incoming> queue;
-    private final Map<Long, ClientGateway.Incoming> pending = new ConcurrentHashMap<>();
+    private final PendingShares pending;
     /** Ids P1 refused recently: when P0 schedules one, P1 need not wait for a share it will never hold. */
     private final java.util.Set<Long> refused = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>()
     {
@@ -104,6 +103,17 @@ public final class InferenceServer implements AutoCloseable
         this.security = security;
         this.log = log;
         this.queue = new ArrayBlockingQueue<>(config.service().queueCapacity());
+        // P1 holds shares of everything in P0's queue plus the batch in flight; one client, of its part of that
+        this.pending = new PendingShares(2 * config.service().queueCapacity() + config.service().maxBatch(),
+            config.service().queueCapacity() + config.service().maxBatch());
+    }
+
+    /** What this server tells every client first: its role and the public parameters of the model it serves. */
+    private Wire.Hello hello()
+    {
+        final NetworkSpec.Shape in = spec.input();
+        return new Wire.Hello(role.id(), in.channels(), in.height(), in.width(), spec.output().size(), fractionBits,
+            spec.name(), model.modelId());
     }
 
     /**
@@ -122,7 +132,7 @@ public final class InferenceServer implements AutoCloseable
             // UNAVAILABLE.
             if (role.holdsShares())
             {
-                gateway = new ClientGateway(config.clientPort(role), spec.input().size(), this::admit, security.clientTls(role));
+                gateway = new ClientGateway(config.clientPort(role), hello(), this::admit, security.clientTls(role));
                 log.printf("%s: accepting clients for network %s on TCP port %d over %s (max batch %d, max wait %d ms, queue %d)%n",
                     role, spec.name(), gateway.port(), security.encrypt() ? "TLS 1.3" : "PLAINTEXT TCP", config.service().maxBatch(),
                     config.service().maxWaitMs(), config.service().queueCapacity());
@@ -257,16 +267,21 @@ public final class InferenceServer implements AutoCloseable
             }
             return;
         }
-        // P1 holds shares of everything in P0's queue plus the batch in flight
-        if (pending.size() >= 2 * config.service().queueCapacity() + config.service().maxBatch() || pending.putIfAbsent(r.id(), r) != null)
+        final PendingShares.Admission admission = pending.offer(r);
+        if (admission != PendingShares.Admission.ADMITTED)
         {
             metrics.rejected();
             synchronized (refused)
             {
                 refused.add(r.id());
             }
-            r.connection().error(r.id(), Wire.Status.REJECTED, pending.containsKey(r.id())
-                ? "request id " + r.id() + " is already pending at P1" : "P1's pending table is full; retry later");
+            r.connection().error(r.id(), Wire.Status.REJECTED, switch (admission)
+            {
+                case DUPLICATE -> "request id " + r.id() + " is already pending at P1";
+                case CONNECTION_FULL -> "this connection already has " + pending.perConnection() + " requests waiting at P1 "
+                    + "(P0's queue capacity plus one batch); wait for answers before sending more";
+                default -> "P1's pending table is full; retry later";
+            });
             return;
         }
     }
@@ -430,7 +445,7 @@ public final class InferenceServer implements AutoCloseable
     {
         while (true)
         {
-            final ClientGateway.Incoming r = pending.remove(id);
+            final ClientGateway.Incoming r = pending.take(id);
             if (r != null)
             {
                 return r;
@@ -459,16 +474,9 @@ public final class InferenceServer implements AutoCloseable
         final long now = System.nanoTime();
         final long graceMs = Math.max(1_000, config.service().maxWaitMs() + config.messageTimeoutMs() / 4);
         final long timeoutNs = TimeUnit.MILLISECONDS.toNanos(config.service().requestTimeoutMs() + graceMs);
-        pending.values().removeIf(r ->
-        {
-            final boolean expired = now - r.arrivalNanos() > timeoutNs;
-            if (expired)
-            {
-                r.connection().error(r.id(), Wire.Status.TIMEOUT, "P0 never scheduled this request within "
-                    + (config.service().requestTimeoutMs() + graceMs) + " ms (rejected, expired or lost there)");
-            }
-            return expired;
-        });
+        pending.evict(r -> now - r.arrivalNanos() > timeoutNs, r -> r.connection().error(r.id(), Wire.Status.TIMEOUT,
+            "P0 never scheduled this request within " + (config.service().requestTimeoutMs() + graceMs)
+                + " ms (rejected, expired or lost there)"));
     }
 
     // ---- P2 ----
@@ -550,7 +558,7 @@ public final class InferenceServer implements AutoCloseable
     /** P1 computed a placeholder for a share that never came; if it arrives now, tell its client. */
     private void lateShare(final long id)
     {
-        final ClientGateway.Incoming late = pending.remove(id);
+        final ClientGateway.Incoming late = pending.take(id);
         if (late != null)
         {
             late.connection().error(id, Wire.Status.TIMEOUT, "this share reached P1 after its batch had started");
@@ -573,11 +581,7 @@ public final class InferenceServer implements AutoCloseable
             r.connection().error(r.id(), Wire.Status.FAILED, why);
         }
         queue.clear();
-        for (final ClientGateway.Incoming r : pending.values())
-        {
-            r.connection().error(r.id(), Wire.Status.FAILED, why);
-        }
-        pending.clear();
+        pending.evict(r -> true, r -> r.connection().error(r.id(), Wire.Status.FAILED, why));
     }
 
     private void closeSession()

@@ -11,15 +11,22 @@ import java.nio.charset.StandardCharsets;
 /**
  * The client ↔ server frames of the inference service (TCP, big-endian headers, little-endian share payload).
  * <pre>
+ *   hello:    int 'SNHI' | int version (1) | byte role | int channels | int height | int width | int outputs
+ *             | int fraction bits | short length | UTF-8 network name | short length | UTF-8 model id
  *   request:  int 'SNRQ' | long request id | int n | n × long (this server's share of the encoded input)
  *   response: int 'SNRS' | long request id | byte status | OK: int k | k × long (this server's share of the logits)
  *                                                        | otherwise: int length | UTF-8 message
  * </pre>
- * A client sends the same request id with one share to P0 and the other to P1; each server answers with its share
- * of the output, which only the client can add up.
+ * A server sends its hello when a client connects: its public parameters (which server it is, the network's
+ * input geometry and outputs, the fixed-point precision of its shares, the model's random id), so that a client checks
+ * that its two connections reach two different servers holding shares of the same model, and encodes its input as the
+ * model expects. A client sends the same request id with one share to P0 and the other to P1; each server answers
+ * with its share of the output, which only the client can add up.
  */
 public final class Wire
 {
+    public static final int HELLO_MAGIC = 0x534E_4849;
+    public static final int HELLO_VERSION = 1;
     public static final int REQUEST_MAGIC = 0x534E_5251;
     public static final int RESPONSE_MAGIC = 0x534E_5253;
     /** Largest input a request may carry (longs): far above any built-in network's, small enough to bound memory. */
@@ -40,6 +47,23 @@ public final class Wire
         }
     }
 
+    /** A server's public parameters, as its hello carries them. */
+    public record Hello(int role, int channels, int height, int width, int outputs, int fractionBits, String network,
+        String modelId)
+    {
+        public int inputSize()
+        {
+            return channels * height * width;
+        }
+
+        /** The fields every server of one deployment must agree on (all but the role). */
+        public String describe()
+        {
+            return "network " + network + " (input " + channels + "×" + height + "×" + width + ", " + outputs
+                + " outputs), " + fractionBits + " fraction bits, model " + modelId;
+        }
+    }
+
     /** A decoded request; {@code share} is null when the frame was well-formed but its length was refused. */
     public record Request(long id, long[] share, int declared)
     {
@@ -52,6 +76,45 @@ public final class Wire
 
     private Wire()
     {
+    }
+
+    public static void writeHello(final DataOutputStream out, final Hello h) throws IOException
+    {
+        out.writeInt(HELLO_MAGIC);
+        out.writeInt(HELLO_VERSION);
+        out.writeByte(h.role());
+        out.writeInt(h.channels());
+        out.writeInt(h.height());
+        out.writeInt(h.width());
+        out.writeInt(h.outputs());
+        out.writeInt(h.fractionBits());
+        out.writeUTF(h.network());
+        out.writeUTF(h.modelId());
+    }
+
+    /** Reads a server's hello; throws naming what is wrong if the stream does not start with one of this version. */
+    public static Hello readHello(final DataInputStream in) throws IOException
+    {
+        final int magic = in.readInt();
+        if (magic != HELLO_MAGIC)
+        {
+            throw new IOException(String.format("not a securenn inference server (first frame magic 0x%08x, expected "
+                + "0x%08x: a server older than this client, or another service)", magic, HELLO_MAGIC));
+        }
+        final int version = in.readInt();
+        if (version != HELLO_VERSION)
+        {
+            throw new IOException("the server speaks protocol version " + version + ", this client " + HELLO_VERSION);
+        }
+        final int role = in.readUnsignedByte();
+        final Hello h = new Hello(role, in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readUTF(),
+            in.readUTF());
+        if (h.channels() < 1 || h.height() < 1 || h.width() < 1 || (long)h.channels() * h.height() * h.width() > MAX_ELEMENTS
+            || h.outputs() < 1 || h.outputs() > MAX_ELEMENTS || h.fractionBits() < 0 || h.fractionBits() > 30 || role > 1)
+        {
+            throw new IOException("the server's hello is out of range: role " + role + ", " + h.describe());
+        }
+        return h;
     }
 
     public static void writeRequest(final DataOutputStream out, final long id, final long[] share) throws IOException

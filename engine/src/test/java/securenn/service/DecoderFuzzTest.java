@@ -45,6 +45,7 @@ class DecoderFuzzTest
     private static final byte[] IDX;
     private static final byte[] REQUEST;
     private static final byte[] RESPONSE;
+    private static final byte[] HELLO;
     private static final byte[] PRIVATE_KEY;
     private static final byte[] PUBLIC_KEY;
 
@@ -69,6 +70,9 @@ class DecoderFuzzTest
             Wire.writeOk(new DataOutputStream(res), 42, new long[]{4, 5});
             Wire.writeError(new DataOutputStream(res), 43, Wire.Status.TIMEOUT, "late");
             RESPONSE = res.toByteArray();
+            final ByteArrayOutputStream hello = new ByteArrayOutputStream();
+            Wire.writeHello(new DataOutputStream(hello), new Wire.Hello(1, 1, 28, 28, 10, 13, "A", "00ff"));
+            HELLO = hello.toByteArray();
             securenn.security.IdentityKeys.generate(dir.resolve("keys"), Role.P1, false);
             PRIVATE_KEY = Files.readAllBytes(securenn.security.IdentityKeys.privateFile(dir.resolve("keys"), Role.P1));
             PUBLIC_KEY = Files.readAllBytes(securenn.security.IdentityKeys.publicFile(dir.resolve("keys"), Role.P1));
@@ -171,6 +175,9 @@ class DecoderFuzzTest
         survives("Wire.readRequest", noise, requests);
         survives("Wire.readResponse", mutate(RESPONSE, seed), responses);
         survives("Wire.readResponse", noise, responses);
+        final Decoder hellos = b -> Wire.readHello(new DataInputStream(new ByteArrayInputStream(b)));
+        survives("Wire.readHello", mutate(HELLO, seed), hellos);
+        survives("Wire.readHello", noise, hellos);
     }
 
     @Property(tries = 300)

@@ -133,6 +133,10 @@ class InferenceServiceTest
         {
             final DataOutputStream out = new DataOutputStream(s.getOutputStream());
             final DataInputStream in = new DataInputStream(s.getInputStream());
+            final Wire.Hello hello = Wire.readHello(in);
+            assertThat(hello.role()).isZero();
+            assertThat(hello.describe()).isEqualTo("network A (input 1×28×28, 10 outputs), " + F + " fraction bits, model "
+                + shares[0].modelId());
             Wire.writeRequest(out, 7, new long[3]);
             out.flush();
             final Wire.Response r = Wire.readResponse(in);
@@ -187,6 +191,43 @@ class InferenceServiceTest
             }
             assertThat(after).as("an answer after the burst").isNotNull();
             assertThat(after.label()).isEqualTo(7);
+        }
+    }
+
+    /**
+     * One client sends P1 halves whose other halves never reach P0: it may hold at most P0's queue capacity plus one
+     * batch of P1's pending table (8 + 4 here), so it cannot lock other clients out; another connection still gets in.
+     */
+    @Test
+    void p1ShouldBoundThePendingSharesOfEachConnection() throws Exception
+    {
+        final Model model = ModelFile.bundled();
+        final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(5));
+        final ClusterConfig c = config(45_400, "max-batch = 4\nmax-wait-ms = 1\nqueue-capacity = 8\nrequest-timeout-ms = 500");
+        start(c, shares, model.spec());
+        try (Socket flood = tls(c, Role.P1); Socket other = tls(c, Role.P1))
+        {
+            final DataOutputStream out = new DataOutputStream(flood.getOutputStream());
+            final DataInputStream in = new DataInputStream(flood.getInputStream());
+            Wire.readHello(in);
+            for (int id = 1; id <= 13; id++)
+            {
+                Wire.writeRequest(out, id, new long[784]);
+            }
+            out.flush();
+            final Wire.Response refused = Wire.readResponse(in);
+            assertThat(refused.id()).as("the first answer is to the 13th request, refused at once").isEqualTo(13);
+            assertThat(refused.status()).isEqualTo(Wire.Status.REJECTED);
+            assertThat(refused.message()).contains("this connection already has 12 requests waiting at P1");
+            final DataOutputStream out2 = new DataOutputStream(other.getOutputStream());
+            final DataInputStream in2 = new DataInputStream(other.getInputStream());
+            Wire.readHello(in2);
+            Wire.writeRequest(out2, 99, new long[784]);
+            out2.flush();
+            final Wire.Response admitted = Wire.readResponse(in2);
+            assertThat(admitted.id()).isEqualTo(99);
+            assertThat(admitted.status()).as("admitted, then evicted when P0 never schedules it").isEqualTo(Wire.Status.TIMEOUT);
+            assertThat(admitted.message()).contains("P0 never scheduled this request");
         }
     }
 
