@@ -15,25 +15,42 @@ import java.security.GeneralSecurityException;
  * never sent; so a chunk that is forged, altered, replayed, reordered or dropped fails authentication at the
  * receiver — there is no way to make a receiver accept data its peer did not send in that place.
  *
+ * <p>Re-keying: after every {@link #DEFAULT_REKEY_CHUNKS} chunks both ends replace the key by
+ * HMAC-SHA256(key, "securenn chunk rekey" ‖ epoch), at the same chunk of the stream, never sent. So one key protects at
+ * most 2^24 chunks of at most 64 KiB (2^36 AES blocks), which keeps GCM's confidentiality and integrity bounds
+ * (NIST SP 800-38D; advantage about q²/2^128 for q blocks) below 2^-56 however long a session runs; the nonce's
+ * 64-bit chunk counter keeps counting across keys, so no (key, nonce) pair ever repeats either.
+ *
  * <p>One instance per direction and per session (keys are fresh per session, so counters start at 0 safely).
  * Not thread-safe: it belongs to its link.
  */
 public final class ChunkCipher
 {
     public static final int TAG_BYTES = 16;
+    /** Chunks under one key before both ends derive the next (2^24: with 64 KiB chunks, 1 TiB per key). */
+    public static final long DEFAULT_REKEY_CHUNKS = 1L << 24;
+    private static final byte[] REKEY_LABEL = "securenn chunk rekey".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Cipher cipher;
-    private final SecretKey key;
+    private final long rekeyChunks;
+    private SecretKey key;
+    private long epoch;
     private final boolean encrypting;
     private final byte[] nonce = new byte[12];
     private long counter;
 
-    private ChunkCipher(final SecretKey key, final int sender, final int receiver, final boolean encrypting)
+    private ChunkCipher(final SecretKey key, final int sender, final int receiver, final boolean encrypting,
+        final long rekeyChunks)
     {
         if (!"AES".equals(key.getAlgorithm()) || key.getEncoded() == null || key.getEncoded().length != 32)
         {
             throw new IllegalArgumentException("a link key must be a 256-bit AES key");
         }
+        if (rekeyChunks < 1)
+        {
+            throw new IllegalArgumentException("rekeyChunks must be at least 1 but was " + rekeyChunks);
+        }
+        this.rekeyChunks = rekeyChunks;
         try
         {
             this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -51,13 +68,25 @@ public final class ChunkCipher
     /** The sending end of the direction {@code sender → receiver}. */
     public static ChunkCipher sealing(final SecretKey key, final int sender, final int receiver)
     {
-        return new ChunkCipher(key, sender, receiver, true);
+        return sealing(key, sender, receiver, DEFAULT_REKEY_CHUNKS);
+    }
+
+    /** As {@link #sealing(SecretKey, int, int)}, re-keying every {@code rekeyChunks} chunks (tests use small values). */
+    public static ChunkCipher sealing(final SecretKey key, final int sender, final int receiver, final long rekeyChunks)
+    {
+        return new ChunkCipher(key, sender, receiver, true, rekeyChunks);
     }
 
     /** The receiving end of the direction {@code sender → receiver}. */
     public static ChunkCipher opening(final SecretKey key, final int sender, final int receiver)
     {
-        return new ChunkCipher(key, sender, receiver, false);
+        return opening(key, sender, receiver, DEFAULT_REKEY_CHUNKS);
+    }
+
+    /** As {@link #opening(SecretKey, int, int)}, re-keying every {@code rekeyChunks} chunks (tests use small values). */
+    public static ChunkCipher opening(final SecretKey key, final int sender, final int receiver, final long rekeyChunks)
+    {
+        return new ChunkCipher(key, sender, receiver, false, rekeyChunks);
     }
 
     /**
@@ -106,8 +135,18 @@ public final class ChunkCipher
         return counter;
     }
 
+    /** Keys replaced so far in this direction. */
+    public long rekeys()
+    {
+        return epoch;
+    }
+
     private void run(final MemorySegment header, final MemorySegment in, final MemorySegment out)
     {
+        if (counter == (epoch + 1) * rekeyChunks)
+        {
+            rekey();
+        }
         final long n = counter++;
         for (int i = 0; i < 8; i++)
         {
@@ -123,6 +162,24 @@ public final class ChunkCipher
         catch (final GeneralSecurityException ex)
         {
             throw new IllegalStateException(ex);
+        }
+    }
+
+    /** key ← HMAC-SHA256(key, label ‖ epoch + 1): one-way, so a later key reveals nothing about earlier traffic. */
+    private void rekey()
+    {
+        try
+        {
+            final javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            mac.update(REKEY_LABEL);
+            epoch++;
+            mac.update(ByteBuffer.allocate(Long.BYTES).putLong(epoch).flip());
+            key = new javax.crypto.spec.SecretKeySpec(mac.doFinal(), "AES");
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("this JDK has no HmacSHA256", ex);
         }
     }
 

@@ -15,7 +15,11 @@ class ChunkCipherTest
 
     private MemorySegment[] sealChunks(final int count)
     {
-        final ChunkCipher sealer = ChunkCipher.sealing(EncryptedUdpTransportTest.key(0, 1), 0, 1);
+        return sealChunks(count, ChunkCipher.sealing(EncryptedUdpTransportTest.key(0, 1), 0, 1));
+    }
+
+    private MemorySegment[] sealChunks(final int count, final ChunkCipher sealer)
+    {
         final MemorySegment[] out = new MemorySegment[count];
         for (int i = 0; i < count; i++)
         {
@@ -95,5 +99,26 @@ class ChunkCipherTest
         final MemorySegment[] sealed = sealChunks(1);
         final ChunkCipher reverse = ChunkCipher.opening(EncryptedUdpTransportTest.key(0, 1), 1, 0); // same key, other label
         assertThat(reverse.open(header(0), sealed[0], arena.allocate(1000))).isFalse();
+    }
+
+    @Test
+    void bothEndsShouldReplaceTheKeyAtTheSameChunk()
+    {
+        final MemorySegment[] sealed = sealChunks(7, ChunkCipher.sealing(EncryptedUdpTransportTest.key(0, 1), 0, 1, 3));
+        final ChunkCipher opener = ChunkCipher.opening(EncryptedUdpTransportTest.key(0, 1), 0, 1, 3);
+        for (int i = 0; i < 7; i++)
+        {
+            final MemorySegment out = arena.allocate(1000);
+            assertThat(opener.open(header(i), sealed[i], out)).as("chunk %d", i).isTrue();
+            assertThat(out.mismatch(AbstractTransportTest.pattern(arena, 1000, 0, 1, i))).isEqualTo(-1);
+        }
+        assertThat(opener.rekeys()).isEqualTo(2);
+        final ChunkCipher neverRekeys = opener();
+        for (int i = 0; i < 3; i++)
+        {
+            assertThat(neverRekeys.open(header(i), sealed[i], arena.allocate(1000))).as("chunk %d, first key", i).isTrue();
+        }
+        assertThat(neverRekeys.open(header(3), sealed[3], arena.allocate(1000)))
+            .as("chunk 3 is sealed under the second key").isFalse();
     }
 }
