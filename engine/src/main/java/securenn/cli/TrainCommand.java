@@ -12,6 +12,7 @@ import securenn.nn.ModelFile;
 import securenn.nn.NetworkSpec;
 import securenn.nn.OutputLoss;
 import securenn.nn.Sgd;
+import securenn.train.BatchOrder;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

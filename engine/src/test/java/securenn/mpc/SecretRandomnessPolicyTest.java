@@ -29,7 +29,7 @@ class SecretRandomnessPolicyTest
         "He initialisation from a seed: the model owner's plaintext starting point, split with SecretSplitter afterwards",
         "engine/src/main/java/securenn/nn/FloatNetwork.java",
         "the model owner's own plaintext float training: the order of its batches",
-        "engine/src/main/java/securenn/cli/BatchOrder.java",
+        "engine/src/main/java/securenn/train/BatchOrder.java",
         "train's batch order, public and reproducible from --seed",
         "vector-kernels/src/main/java/securenn/kernels/KernelSelfCheck.java",
         "random test data for checking vector kernels against their scalar twins",

@@ -11,7 +11,9 @@ import securenn.bench.protocols.PlaintextTwins;
 import securenn.bench.protocols.ProtocolBench;
 import securenn.bench.report.BenchRow;
 import securenn.bench.report.ComparisonReport;
+import securenn.bench.idle.IdleBench;
 import securenn.bench.report.EncryptionReport;
+import securenn.bench.report.IdleReport;
 import securenn.bench.report.SoakReport;
 import securenn.bench.serve.SoakBench;
 import securenn.bench.report.InferenceReport;
@@ -70,7 +72,11 @@ public final class BenchMain
                     With --faults: 5 minutes (--quick: 2) while the servers are killed and restarted in turn
                     (P2, P1, P0, ...): failures by status, recovery time per kill, wrong answers (vs the
                     fixed-point twin; must be 0). Writes DIR/fault-soak.{json,md}.
-          compare   from the JSON reports in DIR: our figures beside SecureML, MiniONN, Gazelle, DeepSecure,
+          idle      the Table 8 protocols once per idle strategy of the waiting parties (yield, backoff,
+            adaptive), on the quiet host and with two busy-loop processes: what each costs in latency
+            and whether waiting parties starve computing ones. Writes DIR/idle.{json,md} (about 6
+            minutes; --quick about 4). Not part of `all`.
+  compare   from the JSON reports in DIR: our figures beside SecureML, MiniONN, Gazelle, DeepSecure,
                     Chameleon, ABY3 and SecureNN (Tables 6, 7, 8, training), projected to the paper's LAN
                     and WAN. Writes DIR/comparison.{json,md} and SVG charts (seconds).
 
@@ -136,6 +142,7 @@ public final class BenchMain
             case "serve" -> serve(out, quick);
             case "encryption" -> encryption(out, quick, threading);
             case "soak" -> soak(out, quick, faults);
+            case "idle" -> idle(out, quick);
             case "compare" -> compare(out);
             case "all" ->
             {
@@ -229,6 +236,13 @@ public final class BenchMain
         progress(faults ? "fault-soak" : "soak");
         new SoakReport(MachineInfo.current(), new SoakBench(quick, faults).run(), faults ? "fault-soak" : "soak").write(out);
         wrote(out, faults ? "fault-soak" : "soak");
+    }
+
+    private static void idle(final Path out, final boolean quick) throws Exception
+    {
+        progress("idle");
+        new IdleReport(MachineInfo.current(), new IdleBench(quick).run(), IdleBench.STRATEGIES).write(out);
+        wrote(out, "idle");
     }
 
     private static void compare(final Path out) throws Exception

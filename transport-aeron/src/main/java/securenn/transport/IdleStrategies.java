@@ -12,8 +12,12 @@ import java.util.List;
  * Idle strategies by name, for configuration files and command lines.
  *
  * <ul>
- *   <li>{@code yield} — {@code Thread.yield()} between polls: the lowest latency that does not starve other
- *       parties when they outnumber cores (measured ~8 µs UDP ping-pong on 2 cores).</li>
+ *   <li>{@code adaptive} — yield while a wait is younger than 50 µs, then park from 1 µs doubling to 100 µs
+ *       ({@link YieldThenParkIdleStrategy}); measured 1.6× slower than yield quiet and 4.5× with busy loops
+ *       beside the parties (perf-reports/idle.md).</li>
+ *   <li>{@code yield} — {@code Thread.yield()} between polls, the parties' default: the lowest latency that does
+ *       not starve other parties when they outnumber cores (measured ~8 µs UDP ping-pong on 2 cores), and the fastest
+ *       of these with busy loops competing for the cores too (perf-reports/idle.md).</li>
  *   <li>{@code backoff} — spin, then yield, then park from 1 µs up to 100 µs: for driver threads that must stay
  *       cheap while the parties compute.</li>
  *   <li>{@code sleep} — park 100 µs: lowest CPU, highest latency.</li>
@@ -23,7 +27,7 @@ import java.util.List;
  */
 public final class IdleStrategies
 {
-    public static final List<String> NAMES = List.of("yield", "backoff", "sleep", "busy-spin");
+    public static final List<String> NAMES = List.of("adaptive", "yield", "backoff", "sleep", "busy-spin");
 
     private IdleStrategies()
     {
@@ -33,6 +37,7 @@ public final class IdleStrategies
     {
         return switch (name)
         {
+            case "adaptive" -> new YieldThenParkIdleStrategy();
             case "yield" -> YieldingIdleStrategy.INSTANCE;
             case "backoff" -> new BackoffIdleStrategy(10, 100, 1_000, 100_000);
             case "sleep" -> new SleepingIdleStrategy(100_000);

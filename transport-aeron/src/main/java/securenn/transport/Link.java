@@ -64,6 +64,8 @@ public final class Link
     private long bytesReceived;
     private long messagesReceived;
     private long backPressured;
+    /** Fragments left in the image because the staging buffer was at its bound. */
+    private long stagingRefused;
 
     Link(final PartyTransport party, final int self, final int peer, final ExclusivePublication publication,
         final Subscription subscription)
@@ -150,6 +152,7 @@ public final class Link
             if (work > 0)
             {
                 idleSince = now;
+                party.idleReset();
                 continue;
             }
             // not connected: the peer's driver stopped answering (liveness); blocked: a live peer that does not
@@ -179,6 +182,7 @@ public final class Link
         this.received = 0;
         this.messageDone = false;
         party.failIfAnyPeerGone("receive", step, this);
+        party.idleReset(); // a new wait: the adaptive strategy yields first
         long lastWork = System.nanoTime();
         while (!messageDone)
         {
@@ -314,6 +318,11 @@ public final class Link
         {
             return ControlledFragmentHandler.Action.CONTINUE; // another session's: dropped, never staged
         }
+        if (staged.bytes() + Integer.BYTES + length > party.maxStagedBytes())
+        {
+            stagingRefused++;
+            return ControlledFragmentHandler.Action.ABORT; // left in the image: flow control holds the sender back
+        }
         final byte[] array = buffer.byteArray();
         if (array == null)
         {
@@ -404,6 +413,12 @@ public final class Link
     {
         return new LinkCounters(self, peer, bytesSent, messagesSent, chunksSent, bytesReceived, messagesReceived,
             backPressured);
+    }
+
+    /** The most bytes this link ever staged at once, and how often it left a fragment unstaged at the bound. */
+    long[] staging()
+    {
+        return new long[]{staged.highWater(), stagingRefused};
     }
 
     void close()

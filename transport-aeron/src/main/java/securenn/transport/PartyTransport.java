@@ -204,6 +204,11 @@ public final class PartyTransport implements AutoCloseable
         return config.messageTimeoutNs();
     }
 
+    long maxStagedBytes()
+    {
+        return config.maxStagedBytes();
+    }
+
     long stallTimeoutNs()
     {
         return config.stallTimeoutNs();
@@ -382,6 +387,7 @@ public final class PartyTransport implements AutoCloseable
             invokeConductor();
             idle.idle();
         }
+        idle.reset();
         return true;
     }
 

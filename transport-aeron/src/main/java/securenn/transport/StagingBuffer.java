@@ -17,6 +17,13 @@ final class StagingBuffer implements AutoCloseable
     private MemorySegment buffer = arena.allocate(64 * 1024);
     private long read;
     private long write;
+    private long highWater;
+
+    /** Bytes staged and not yet read, length prefixes included. */
+    long bytes()
+    {
+        return write - read;
+    }
 
     boolean isEmpty()
     {
@@ -30,6 +37,13 @@ final class StagingBuffer implements AutoCloseable
         buffer.set(INT, write, length);
         MemorySegment.copy(src, offset, buffer, write + Integer.BYTES, length);
         write += Integer.BYTES + (long)length;
+        highWater = Math.max(highWater, write - read);
+    }
+
+    /** The most bytes ever staged at once. */
+    long highWater()
+    {
+        return highWater;
     }
 
     /** The oldest chunk (header and payload) without removing it. */

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * and names the offending field and value.
  *
  * <p>Defaults are chosen for three parties on one small host (the worst case for spinning threads) and work on
- * separate hosts too: the party thread waits with a yielding idle strategy, and by default ({@code threadingMode}
+ * separate hosts too: the party thread waits with a yielding idle strategy (measured against back-off strategies on a
+ * quiet and on a loaded host: perf-reports/idle.md), and by default ({@code threadingMode}
  * unset) a driver that serves one party runs INVOKER — its duty cycle on the party thread, no driver threads at all;
  * measured the fastest on 2 cores (bin/bench transport, bin/bench protocols) — while the one driver that three
  * parties share in a JVM runs SHARED, one thread that backs off to parking when idle. A party that computes without
@@ -39,6 +40,12 @@ public final class TransportConfig
     private long messageTimeoutNs = TimeUnit.SECONDS.toNanos(10);
     /** Progress timeout; 0: the default, max(120 s, 12 message timeouts) — far beyond any one step of networks A–D. */
     private long stallTimeoutNs;
+    /**
+     * Most bytes a link stages (chunks polled while its party was sending): 1 GiB, far above any one message of
+     * networks A–D (network C's largest training message is about 50 MB), so lawful traffic never reaches it. At the
+     * bound the link stops polling and Aeron's flow control holds the sender back; injected frames cannot grow it.
+     */
+    private long maxStagedBytes = 1L << 30;
     private String partyIdle = "yield";
     private String driverIdle = "backoff";
     private ThreadingMode threadingMode; // null: INVOKER for a driver of one party, SHARED for one shared by three
@@ -97,6 +104,13 @@ public final class TransportConfig
     public TransportConfig stallTimeout(final long value, final TimeUnit unit)
     {
         this.stallTimeoutNs = unit.toNanos(value);
+        return this;
+    }
+
+    /** Bound on the bytes a link stages while its party sends (see the field's comment). */
+    public TransportConfig maxStagedBytes(final long bytes)
+    {
+        this.maxStagedBytes = bytes;
         return this;
     }
 
@@ -175,6 +189,10 @@ public final class TransportConfig
             throw new IllegalArgumentException("stallTimeout must be ≥ messageTimeout (" + messageTimeoutNs / 1_000_000
                 + " ms) but was " + stallTimeoutNs / 1_000_000 + " ms");
         }
+        if (maxStagedBytes < 2L * mtu)
+        {
+            throw new IllegalArgumentException("maxStagedBytes must be at least two MTUs (" + 2L * mtu + ") but was " + maxStagedBytes);
+        }
         IdleStrategies.create(partyIdle);
         IdleStrategies.create(driverIdle);
         if (mtu < 1024 || mtu > 65_504 || mtu % 32 != 0)
@@ -233,6 +251,11 @@ public final class TransportConfig
     public long stallTimeoutNs()
     {
         return stallTimeoutNs > 0 ? stallTimeoutNs : Math.max(TimeUnit.SECONDS.toNanos(120), 12 * messageTimeoutNs);
+    }
+
+    public long maxStagedBytes()
+    {
+        return maxStagedBytes;
     }
 
     public String partyIdle()

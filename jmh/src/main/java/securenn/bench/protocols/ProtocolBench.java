@@ -32,6 +32,7 @@ public final class ProtocolBench
     private final Suite suite;
 
     private final boolean encrypt;
+    private String idle = "default";
 
     /** @param suite "protocols" (Table 8) or "inference" (Table 7), "training", "encryption"; links in plaintext */
     public ProtocolBench(final boolean quick, final String threading, final String suite)
@@ -48,12 +49,20 @@ public final class ProtocolBench
         this.encrypt = encrypt;
     }
 
-    static TransportConfig config(final int basePort, final String threading, final Suite suite)
+    /** @param idle the parties' idle strategy, or "default" for the suite's ({@link Suite#partyIdle}) */
+    static TransportConfig config(final int basePort, final String threading, final String idle, final Suite suite)
     {
         final TransportConfig c = TransportConfig.udpLoopback(basePort).connectTimeout(60, TimeUnit.SECONDS)
-            .messageTimeout(60, TimeUnit.SECONDS).partyIdle(suite.partyIdle);
+            .messageTimeout(60, TimeUnit.SECONDS).partyIdle(idle.equals("default") ? suite.partyIdle : idle);
         final String mode = threading.equals("default") ? suite.defaultThreading : threading;
         return mode == null ? c : c.threadingMode(ThreadingMode.valueOf(mode));
+    }
+
+    /** Overrides the suite's idle strategy for the parties (one of {@link securenn.transport.IdleStrategies#NAMES}). */
+    public ProtocolBench idle(final String idle)
+    {
+        this.idle = idle;
+        return this;
     }
 
     public String threading()
@@ -75,7 +84,7 @@ public final class ProtocolBench
                 outputs.add(CompletableFuture.supplyAsync(() -> ChildJvm.output(child)));
             }
             final List<ProtocolRunner.Measured> mine;
-            try (EmbeddedDriver driver = EmbeddedDriver.start(config(base, threading, suite));
+            try (EmbeddedDriver driver = EmbeddedDriver.start(config(base, threading, idle, suite));
                 PartyTransport transport = PartyTransport.open(0, driver);
                 Arena arena = Arena.ofConfined())
             {
@@ -145,6 +154,6 @@ public final class ProtocolBench
     private Process child(final int party, final int base) throws IOException
     {
         return ChildJvm.start(ProtocolBenchPeer.class, Integer.toString(party), Integer.toString(base), Boolean.toString(quick),
-            threading, suite.name(), Boolean.toString(encrypt));
+            threading, suite.name(), Boolean.toString(encrypt), idle);
     }
 }

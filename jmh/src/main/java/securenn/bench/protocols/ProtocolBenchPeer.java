@@ -25,7 +25,7 @@ public final class ProtocolBenchPeer
     {
         final Role role = Role.of(Integer.parseInt(args[0]));
         final Suite suite = Suite.valueOf(args[4]);
-        final TransportConfig config = ProtocolBench.config(Integer.parseInt(args[1]), args[3], suite);
+        final TransportConfig config = ProtocolBench.config(Integer.parseInt(args[1]), args[3], args[6], suite);
         try (EmbeddedDriver driver = EmbeddedDriver.start(config);
             PartyTransport transport = PartyTransport.open(role.id(), driver);
             Arena arena = Arena.ofConfined())

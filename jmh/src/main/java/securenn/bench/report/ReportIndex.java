@@ -20,7 +20,9 @@ public final class ReportIndex
         new String[]{"training", "Secure training iterations of networks A, B, C, Tables 3 and 5"},
         new String[]{"serve", "The secure inference service under load: predictions/s and latency"},
         new String[]{"encryption", "Cost of AES-GCM on the party links, batch-128 inference of A and C"},
+        new String[]{"idle", "Idle strategies of waiting parties: latency on a quiet host, behaviour beside busy loops"},
         new String[]{"soak", "The service under 10 minutes of load with clients coming and going: failures, memory"},
+        new String[]{"fault-soak", "The service while its servers are killed and restarted: recovery times, wrong answers"},
         new String[]{"comparison", "Beside SecureML, MiniONN, Gazelle, DeepSecure, Chameleon, ABY3 and SecureNN; LAN/WAN projections"});
 
     private ReportIndex()
