@@ -293,7 +293,7 @@ final class TrainCommand implements Callable<Integer>
     }
 
     /** One batch as the data owner encodes it: images and one-hot labels in fixed point. */
-    private static MemorySegment[] encode(final Arena arena, final NetworkSpec spec, final Mnist train, final int[] order,
+    static MemorySegment[] encode(final Arena arena, final NetworkSpec spec, final Mnist train, final int[] order,
         final int from, final int n, final FixedPoint fp)
     {
         final int in = spec.input().size();

@@ -43,16 +43,16 @@ public record InputShares(Role party, String network, String kind, int count, in
         final String name = file.toString();
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file))))
         {
-            expect(line(in, name), MAGIC, name, "magic");
-            final Role party = Role.parse(field(in, name, "party"));
-            final String network = field(in, name, "network");
-            final String kind = field(in, name, "kind");
+            expect(HeaderLines.line(in, name), MAGIC, name, "magic");
+            final Role party = Role.parse(HeaderLines.field(in, name, "party"));
+            final String network = HeaderLines.field(in, name, "network");
+            final String kind = HeaderLines.field(in, name, "kind");
             if (!kind.equals("input") && !kind.equals("output"))
             {
                 throw new IOException(name + ": kind must be input or output but is '" + kind + "'");
             }
-            final int count = number(field(in, name, "count"), name, "count");
-            final int width = number(field(in, name, "width"), name, "width");
+            final int count = HeaderLines.number(HeaderLines.field(in, name, "count"), name, "count", 1 << 24);
+            final int width = HeaderLines.number(HeaderLines.field(in, name, "width"), name, "width", 1 << 24);
             final long bytes = 8L * count * width;
             final MemorySegment data = arena.allocate(Math.max(8, bytes), 64).asSlice(0, bytes);
             final byte[] buf = new byte[(int)Math.min(bytes, 1 << 20)];
@@ -79,52 +79,11 @@ public record InputShares(Role party, String network, String kind, int count, in
         }
     }
 
-    private static String field(final DataInputStream in, final String name, final String key) throws IOException
-    {
-        final String l = line(in, name);
-        if (!l.startsWith(key + " "))
-        {
-            throw new IOException(name + ": expected '" + key + " …' but found '" + l + "'");
-        }
-        return l.substring(key.length() + 1).trim();
-    }
-
-    private static int number(final String text, final String name, final String key) throws IOException
-    {
-        try
-        {
-            final int v = Integer.parseInt(text);
-            if (v < 0 || v > 1 << 24)
-            {
-                throw new IOException(name + ": " + key + " " + v + " is out of range");
-            }
-            return v;
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IOException(name + ": " + key + " '" + text + "' is not a number");
-        }
-    }
-
     private static void expect(final String actual, final String expected, final String name, final String what) throws IOException
     {
         if (!actual.equals(expected))
         {
             throw new IOException(name + ": not a securenn tensor share file (" + what + " '" + actual + "')");
         }
-    }
-
-    private static String line(final DataInputStream in, final String name) throws IOException
-    {
-        final StringBuilder sb = new StringBuilder();
-        for (int c = in.read(); c != '\n'; c = in.read())
-        {
-            if (c == -1 || sb.length() > 200)
-            {
-                throw new IOException(name + ": truncated or malformed header");
-            }
-            sb.append((char)c);
-        }
-        return sb.toString();
     }
 }

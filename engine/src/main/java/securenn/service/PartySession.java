@@ -112,6 +112,15 @@ public final class PartySession implements AutoCloseable
         return party;
     }
 
+    /**
+     * This party on the same links with other stream keys: {@link Randomness#seededForTwinChecks} where a test or the
+     * fixed-point twin must replay the session (the links stay encrypted under the agreed keys).
+     */
+    public Party partyWith(final Randomness randomness)
+    {
+        return new Party(party.role(), transport, randomness, Kernels.best());
+    }
+
     public Role role()
     {
         return party.role();

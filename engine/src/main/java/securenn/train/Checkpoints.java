@@ -1,0 +1,121 @@
+package securenn.train;
+
+import securenn.mpc.Role;
+import securenn.nn.ModelFile;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One party's checkpoints on its own disk: {@code DIR/iteration-N/Pk.shares} — its shares of the model after N
+ * iterations (P2, which holds no shares, writes only the directory and a {@code P2.done} marker, so that "held by all
+ * three" means the same thing for every party). A checkpoint is written into {@code iteration-N.partial} and renamed
+ * when complete, so a party killed while writing never leaves a half checkpoint that looks whole. The newest
+ * {@value #KEEP} are kept: a party killed between two checkpoints may be one behind its peers, and the parties then
+ * resume from the newest one all three hold ({@link TrainingHandshake#resumePoint}).
+ */
+public final class Checkpoints
+{
+    /** How many checkpoints a party keeps. */
+    public static final int KEEP = 2;
+    private static final String PREFIX = "iteration-";
+
+    private final Path dir;
+    private final Role role;
+
+    public Checkpoints(final Path dir, final Role role) throws IOException
+    {
+        this.dir = dir;
+        this.role = role;
+        Files.createDirectories(dir);
+    }
+
+    /** Iterations of the complete checkpoints this party holds, newest first. */
+    public List<Long> held() throws IOException
+    {
+        final List<Long> out = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir))
+        {
+            for (final Path p : (Iterable<Path>)entries::iterator)
+            {
+                final String name = p.getFileName().toString();
+                if (name.startsWith(PREFIX) && !name.endsWith(".partial") && Files.isRegularFile(p.resolve(file())))
+                {
+                    try
+                    {
+                        out.add(Long.parseLong(name.substring(PREFIX.length())));
+                    }
+                    catch (final NumberFormatException ignored)
+                    {
+                        // not ours
+                    }
+                }
+            }
+        }
+        out.sort(Comparator.reverseOrder());
+        return out;
+    }
+
+    /** Writes the checkpoint after {@code iteration} iterations ({@code shares}: null for P2) and drops old ones. */
+    public void save(final long iteration, final ModelFile.SharedModel shares) throws IOException
+    {
+        final Path partial = dir.resolve(PREFIX + iteration + ".partial");
+        deleteTree(partial);
+        Files.createDirectories(partial);
+        if (shares != null)
+        {
+            ModelFile.writeShares(partial.resolve(file()), shares);
+        }
+        else
+        {
+            Files.writeString(partial.resolve(file()), "P2 holds no shares; iteration " + iteration + " done\n");
+        }
+        final Path done = dir.resolve(PREFIX + iteration);
+        deleteTree(done);
+        Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
+        final List<Long> all = held();
+        for (int i = KEEP; i < all.size(); i++)
+        {
+            deleteTree(dir.resolve(PREFIX + all.get(i)));
+        }
+    }
+
+    /** This party's shares after {@code iteration} iterations (P0, P1). */
+    public ModelFile.SharedModel load(final long iteration, final Arena arena) throws IOException
+    {
+        return ModelFile.readShares(dir.resolve(PREFIX + iteration).resolve(file()), arena);
+    }
+
+    /** Where this party's shares of {@code iteration} are (for the model owner's {@code reconstruct}). */
+    public Path path(final long iteration)
+    {
+        return dir.resolve(PREFIX + iteration).resolve(file());
+    }
+
+    private String file()
+    {
+        return role.holdsShares() ? role + ".shares" : role + ".done";
+    }
+
+    private static void deleteTree(final Path p) throws IOException
+    {
+        if (!Files.exists(p))
+        {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p))
+        {
+            for (final Path q : walk.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.delete(q);
+            }
+        }
+    }
+}

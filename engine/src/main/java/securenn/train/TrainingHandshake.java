@@ -1,0 +1,156 @@
+package securenn.train;
+
+import securenn.mpc.Party;
+import securenn.mpc.Role;
+import securenn.mpc.Step;
+import securenn.nn.NetworkSpec;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the three parties of a training session agree on before the first step, all of it public: how many rows P0
+ * and P1 hold (P2 learns the count here: it runs the protocols on the same shapes), that P0's and P1's data shares
+ * come from the same splits in the same order, the whole {@link TrainingPlan}, and the checkpoint to resume from.
+ * Every disagreement fails naming what differs, before anything secret is touched.
+ */
+public final class TrainingHandshake
+{
+    private TrainingHandshake()
+    {
+    }
+
+    /**
+     * Agrees the row count and the plan; returns the number of rows.
+     *
+     * @param data this party's data shares (P0, P1) or null (P2)
+     */
+    public static int agree(final Party party, final NetworkSpec spec, final int fractionBits, final TrainingPlan plan,
+        final DataShares data)
+    {
+        final Role role = party.role();
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment rows = arena.allocate(8 + 32);
+            if (role == Role.P0)
+            {
+                rows.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, data.rows());
+                MemorySegment.copy(sha256(String.join(",", data.datasets())), 0, rows, ValueLayout.JAVA_BYTE, 8, 32);
+                party.send(Role.P1, Step.TRAIN_ROWS, rows);
+                party.send(Role.P2, Step.TRAIN_ROWS, rows);
+            }
+            else
+            {
+                party.receive(Role.P0, Step.TRAIN_ROWS, rows);
+            }
+            final long n = rows.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+            if (n < 1 || n > DataShares.MAX_ROWS)
+            {
+                throw new IllegalStateException("P0 announced " + n + " training rows");
+            }
+            if (role == Role.P1)
+            {
+                if (n != data.rows())
+                {
+                    throw new IllegalStateException("P0 holds " + n + " training rows but P1 " + data.rows()
+                        + ": give both the data share files of the same splits, in the same order");
+                }
+                if (!Arrays.equals(rows.asSlice(8, 32).toArray(ValueLayout.JAVA_BYTE), sha256(String.join(",", data.datasets()))))
+                {
+                    throw new IllegalStateException("P0's and P1's data share files come from different splits (or are in "
+                        + "another order): P1 holds datasets " + data.datasets());
+                }
+            }
+            final byte[] mine = sha256(plan.describe(spec, fractionBits, (int)n));
+            exchange(party, Step.TRAIN_PLAN, mine, arena, (other, theirs) ->
+            {
+                if (!Arrays.equals(mine, theirs))
+                {
+                    throw new IllegalStateException(other + " trains with another plan than " + role + "'s ("
+                        + plan.describe(spec, fractionBits, (int)n) + "): start all three with the same network, precision, "
+                        + "epochs, batch, rate, loss, momentum, --seed, --checkpoint-every and --limit");
+                }
+            });
+            return (int)n;
+        }
+    }
+
+    /**
+     * The newest checkpoint all three parties hold (0: none, start from the initial model); each party tells the
+     * others the iterations it holds.
+     */
+    public static long resumePoint(final Party party, final List<Long> held)
+    {
+        final long[] mine = new long[1 + Checkpoints.KEEP];
+        mine[0] = Math.min(held.size(), Checkpoints.KEEP);
+        for (int i = 0; i < mine[0]; i++)
+        {
+            mine[1 + i] = held.get(i);
+        }
+        final byte[] bytes = new byte[8 * mine.length];
+        MemorySegment.ofArray(bytes).copyFrom(MemorySegment.ofArray(mine));
+        final List<List<Long>> all = new java.util.ArrayList<>();
+        all.add(held.subList(0, (int)mine[0]));
+        try (Arena arena = Arena.ofConfined())
+        {
+            exchange(party, Step.TRAIN_RESUME, bytes, arena, (other, theirs) ->
+            {
+                final long[] t = MemorySegment.ofArray(theirs).toArray(ValueLayout.JAVA_LONG_UNALIGNED);
+                if (t[0] < 0 || t[0] > Checkpoints.KEEP)
+                {
+                    throw new IllegalStateException(other + " announced " + t[0] + " checkpoints");
+                }
+                all.add(Arrays.stream(t, 1, 1 + (int)t[0]).boxed().toList());
+            });
+        }
+        return all.get(0).stream().filter(i -> all.stream().allMatch(l -> l.contains(i))).mapToLong(Long::longValue)
+            .max().orElse(0);
+    }
+
+    /** What a party does with a peer's message of an exchange. */
+    private interface Check
+    {
+        void accept(Role other, byte[] theirs);
+    }
+
+    /** Sends {@code mine} to both peers, then receives and checks each peer's message of the same size. */
+    private static void exchange(final Party party, final Step step, final byte[] mine, final Arena arena, final Check check)
+    {
+        final MemorySegment out = arena.allocate(mine.length);
+        MemorySegment.copy(mine, 0, out, ValueLayout.JAVA_BYTE, 0, mine.length);
+        for (final Role other : Role.values())
+        {
+            if (other != party.role())
+            {
+                party.send(other, step, out);
+            }
+        }
+        for (final Role other : Role.values())
+        {
+            if (other != party.role())
+            {
+                final MemorySegment in = arena.allocate(mine.length);
+                party.receive(other, step, in);
+                check.accept(other, in.toArray(ValueLayout.JAVA_BYTE));
+            }
+        }
+    }
+
+    static byte[] sha256(final String text)
+    {
+        try
+        {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+}
