@@ -51,7 +51,7 @@ class MaliciousP2LeakTest extends ProtocolTestBase
         final long[] values = inputs();
         final SharedInput a = SharedInput.of(arena, values, new SplittableRandom(FRESH_SEED));
         final List<Boolean> guesses = new ArrayList<>();
-        P2Views.run(session, P2Views.keys(P2_SEED, FRESH_SEED), p ->
+        Views.run(session, Views.keys(Role.P2, P2_SEED, FRESH_SEED), Role.P2, p ->
         {
             if (p.role() == Role.P2)
             {
@@ -75,7 +75,7 @@ class MaliciousP2LeakTest extends ProtocolTestBase
     {
         final long[] values = inputs();
         final SharedInput a = SharedInput.of(arena, values, new SplittableRandom(FRESH_SEED));
-        final P2Views.Run<Void> run = P2Views.run(session, P2Views.keys(P2_SEED, FRESH_SEED), p ->
+        final Views.Run<Void> run = Views.run(session, Views.keys(Role.P2, P2_SEED, FRESH_SEED), Role.P2, p ->
         {
             DReluOneCompare.run(p, a.of(p), p.role().holdsShares() ? longs(N) : null, N);
             return null;

@@ -45,7 +45,7 @@ class MaxPoolArgmaxAttackTest extends ProtocolTestBase
             values[i] = rnd.nextLong(-(1L << 20), 1L << 20);
         }
         final SharedInput x = SharedInput.of(arena, values, rnd);
-        final P2Views.Run<long[]> run = P2Views.run(session, P2Views.keys(P2_SEED, FRESH_SEED), p ->
+        final Views.Run<long[]> run = Views.run(session, Views.keys(Role.P2, P2_SEED, FRESH_SEED), Role.P2, p ->
         {
             if (!p.role().holdsShares())
             {
@@ -59,7 +59,7 @@ class MaxPoolArgmaxAttackTest extends ProtocolTestBase
             return index.toArray(Ring.LONG);
         });
 
-        final long[][] candidates = candidateShares(P2Views.keys(P2_SEED, FRESH_SEED)[Role.P2.id()]);
+        final long[][] candidates = candidateShares(Views.keys(Role.P2, P2_SEED, FRESH_SEED)[Role.P2.id()]);
         for (int g = 0; g < GROUPS; g++)
         {
             assertThat(candidates[g][outcome(values, g)])
@@ -89,9 +89,9 @@ class MaxPoolArgmaxAttackTest extends ProtocolTestBase
             .isZero();
     }
 
-    private static long[] message(final P2Views.Run<?> run, final Role from)
+    private static long[] message(final Views.Run<?> run, final Role from)
     {
-        for (final P2Views.Message m : run.received())
+        for (final Views.Message m : run.received())
         {
             if (m.step() == Step.DMP_BLINDED && m.from() == from)
             {
