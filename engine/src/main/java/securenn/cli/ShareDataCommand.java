@@ -24,8 +24,8 @@ import java.util.concurrent.Callable;
         "dataset id. Several owners' files can be given to train-party together (--data F1 --data F2 ...)."})
 final class ShareDataCommand implements Callable<Integer>
 {
-    @Option(names = "--data", required = true, description = "Directory with the IDX files (train-images-idx3-ubyte[.gz], "
-        + "train-labels-idx1-ubyte[.gz], or t10k-* with --split test).")
+    @Option(names = "--data", description = "Directory with the IDX files (train-images-idx3-ubyte[.gz], "
+        + "train-labels-idx1-ubyte[.gz], or t10k-* with --split test); default: the bundled 100-image sample.")
     Path data;
 
     @Option(names = "--split", defaultValue = "train", description = "train or test (default: ${DEFAULT-VALUE}).")
@@ -46,15 +46,17 @@ final class ShareDataCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final Mnist set = Mnist.load(data, switch (split)
+        final Mnist.Split which = switch (split)
         {
             case "train" -> Mnist.Split.TRAIN;
             case "test" -> Mnist.Split.TEST;
             default -> throw new IllegalArgumentException("--split must be train or test but was '" + split + "'");
-        });
+        };
+        final Mnist set = data == null ? Mnist.sample() : Mnist.load(data, which);
+        final String source = data == null ? "the bundled sample" : data.toString();
         final int rows = limit > 0 ? Math.min(limit, set.count()) : set.count();
         Files.createDirectories(out);
-        final String dataset = DataOwner.split(set, data.toString(), rows, classes, new FixedPoint(fractionBits),
+        final String dataset = DataOwner.split(set, source, rows, classes, new FixedPoint(fractionBits),
             SecretSplitter.fresh(), out.resolve("P0.data"), out.resolve("P1.data"));
         System.out.printf("wrote %s and %s: %d images of %d×%d with one-hot labels of %d classes, %d fraction bits, dataset %s%n",
             out.resolve("P0.data"), out.resolve("P1.data"), rows, set.rows(), set.cols(), classes, fractionBits,

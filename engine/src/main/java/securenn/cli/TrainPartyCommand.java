@@ -85,7 +85,8 @@ final class TrainPartyCommand implements Callable<Integer>
 
     @Option(names = "--seeded-keys-for-twin-checks", paramLabel = "SEED", description = "Replace the agreed stream keys "
         + "by keys derived from SEED (all three parties), so that the fixed-point twin can replay the run bit for bit. "
-        + "Anyone who knows SEED knows every party's randomness: for checks only. Links stay encrypted.")
+        + "Anyone who knows SEED knows every party's randomness: for checks only. Links stay encrypted. A resumed run "
+        + "restarts the seeded streams, so only a run without a resume equals the twin.")
     Long seededKeys;
 
     @Override
@@ -100,10 +101,16 @@ final class TrainPartyCommand implements Callable<Integer>
                 throw new IllegalArgumentException(role.holdsShares() ? role + " needs --data (its data share files)"
                     : "P2 holds no data shares; drop --data");
             }
+            if (progressEvery < 1)
+            {
+                throw new IllegalArgumentException("--progress must be at least 1 but was " + progressEvery);
+            }
             final DataShares shares = role.holdsShares() ? DataShares.read(data, role, arena) : null;
             final TrainingPlan plan = new TrainingPlan(epochs, batch, rateShift, rateHalving,
                 new Sgd(OutputLoss.parse(loss), momentum), seed, checkpointEvery, limit);
-            final Checkpoints checkpoints = new Checkpoints(checkpoint, role);
+            plan.requireShiftsFit(p.fractionBits());
+            PartyTrainer.requireFits(p.spec(), p.fractionBits(), shares);
+            new Checkpoints(checkpoint, role); // refuses a directory that holds another party's checkpoints
             final String modelId = p.model() == null ? null : p.model().modelId();
             if (seededKeys != null)
             {
@@ -117,8 +124,16 @@ final class TrainPartyCommand implements Callable<Integer>
                     SessionHandshake.check(s, p.spec(), p.fractionBits(), modelId);
                     final Party party = seededKeys == null ? s.party() : s.partyWith(Randomness.seededForTwinChecks(role, seededKeys));
                     final int rows = TrainingHandshake.agree(party, p.spec(), p.fractionBits(), plan, shares);
+                    final Checkpoints checkpoints = new Checkpoints(checkpoint, role, plan.runKey(p.spec(), p.fractionBits(),
+                        rows, shares == null ? null : shares.datasets(), modelId));
                     final long start = TrainingHandshake.resumePoint(party, checkpoints.held());
                     final long total = (long)plan.iterationsPerEpoch(rows) * epochs;
+                    if (start > total)
+                    {
+                        throw new IllegalStateException("the newest checkpoint all three hold is after iteration " + start
+                            + ", beyond this plan's " + total + " (" + epochs + " epochs): give --epochs at least "
+                            + (start + plan.iterationsPerEpoch(rows) - 1) / plan.iterationsPerEpoch(rows));
+                    }
                     System.out.printf("%s: session %d formed, links %s; %d training rows, %s%n", role, session,
                         s.encryptedLinks(), rows, start == 0 ? "starting from the initial model" : "resuming after iteration " + start);
                     final MemorySegment[] params = params(p.model(), checkpoints, start, p.spec().parameterCount(), sessionArena);
@@ -131,11 +146,12 @@ final class TrainPartyCommand implements Callable<Integer>
                                     at.epochs(), at.iteration(), at.perEpoch(), at.done(), at.total(), imagesPerSecond, eta);
                             }
                         });
+                    TrainingHandshake.finish(party, total);
                     System.out.printf("%s: trained %d iterations; checkpoint %s%n", role, total,
                         role.holdsShares() ? checkpoints.path(total) : checkpoint);
                     return 0;
                 }
-                catch (final TransportException ex)
+                catch (final TransportException | SecurityException ex) // a lost peer; a stale handshake message
                 {
                     System.out.printf("%s: session %d failed: %s; forming a new one in %d ms (training resumes from the newest "
                         + "checkpoint all three hold)%n", role, session, ex.getMessage(), p.cluster().messageTimeoutMs());

@@ -28,8 +28,6 @@ final class ClientGateway implements AutoCloseable
     {
         private final Socket socket;
         private final DataOutputStream out;
-        /** This connection's shares in P1's {@link PendingShares}. */
-        private final java.util.concurrent.atomic.AtomicInteger pendingAtP1 = new java.util.concurrent.atomic.AtomicInteger();
 
         Connection(final Socket socket) throws IOException
         {
@@ -37,9 +35,10 @@ final class ClientGateway implements AutoCloseable
             this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
         }
 
-        java.util.concurrent.atomic.AtomicInteger pendingAtP1()
+        /** The client's address (P1 bounds its pending shares per address). */
+        java.net.InetAddress address()
         {
-            return pendingAtP1;
+            return socket.getInetAddress();
         }
 
         synchronized void hello(final Wire.Hello h) throws IOException

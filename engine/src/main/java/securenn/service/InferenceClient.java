@@ -251,6 +251,11 @@ public final class InferenceClient implements AutoCloseable
         final long[] logits;
         try
         {
+            if (r.share().length != servers.outputs())
+            {
+                throw new IllegalStateException(from + " answered " + r.share().length + " logits; its model has "
+                    + servers.outputs() + " outputs");
+            }
             logits = e.add(from, r.share());
         }
         catch (final IllegalStateException ex)

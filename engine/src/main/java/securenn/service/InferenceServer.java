@@ -103,7 +103,7 @@ public final class InferenceServer implements AutoCloseable
         this.security = security;
         this.log = log;
         this.queue = new ArrayBlockingQueue<>(config.service().queueCapacity());
-        // P1 holds shares of everything in P0's queue plus the batch in flight; one client, of its part of that
+        // P1 holds shares of everything in P0's queue plus the batch in flight; one client address, of its part of that
         this.pending = new PendingShares(2 * config.service().queueCapacity() + config.service().maxBatch(),
             config.service().queueCapacity() + config.service().maxBatch());
     }
@@ -278,7 +278,7 @@ public final class InferenceServer implements AutoCloseable
             r.connection().error(r.id(), Wire.Status.REJECTED, switch (admission)
             {
                 case DUPLICATE -> "request id " + r.id() + " is already pending at P1";
-                case CONNECTION_FULL -> "this connection already has " + pending.perConnection() + " requests waiting at P1 "
+                case CLIENT_FULL -> "this client address already has " + pending.perClient() + " requests waiting at P1 "
                     + "(P0's queue capacity plus one batch); wait for answers before sending more";
                 default -> "P1's pending table is full; retry later";
             });

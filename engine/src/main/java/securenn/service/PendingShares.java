@@ -6,12 +6,16 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * P1's shares of requests that P0 has not scheduled yet, by request id; bounded in total and per client connection.
+ * P1's shares of requests that P0 has not scheduled yet, by request id; bounded in total and per client address.
  *
- * <p>Why per connection: a request reaches P1 before P0 decides anything about it, and nothing stops one client (TLS
+ * <p>Why per address: a request reaches P1 before P0 decides anything about it, and nothing stops one client (TLS
  * pins the servers' keys, not the clients') from sending P1 halves whose other half never reaches P0. Without a
- * per-connection bound one such client fills the whole table and every other client is REJECTED until eviction.
- * A lawful client never needs more than P0 can hold for it: its queue plus the batch in flight.
+ * per-client bound one such client fills the whole table and every other client is REJECTED until eviction; a bound
+ * per connection would not do, since a client can open several. The bound is what P0 can hold for one client — its
+ * queue plus the batch in flight — so the table (twice the queue plus a batch) always has room for others. Limits:
+ * clients behind one address (a NAT) share the bound, and an attacker with several addresses gets several; halves
+ * whose other half P0 rejected stay counted until they expire (P0 does not tell P1), so a client that keeps sending
+ * into an overloaded service may be refused here until then.
  *
  * <p>Thread-safe: client readers offer, the party thread takes and evicts.
  */
@@ -20,51 +24,53 @@ final class PendingShares
     /** What {@link #offer} did with a share. */
     enum Admission
     {
-        ADMITTED, DUPLICATE, FULL, CONNECTION_FULL
+        ADMITTED, DUPLICATE, FULL, CLIENT_FULL
     }
 
     private final Map<Long, ClientGateway.Incoming> byId = new ConcurrentHashMap<>();
+    private final Map<java.net.InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final int capacity;
-    private final int perConnection;
+    private final int perClient;
 
-    PendingShares(final int capacity, final int perConnection)
+    PendingShares(final int capacity, final int perClient)
     {
-        if (capacity < 1 || perConnection < 1 || perConnection > capacity)
+        if (capacity < 1 || perClient < 1 || perClient > capacity)
         {
-            throw new IllegalArgumentException("need 1 <= perConnection <= capacity, but got capacity " + capacity
-                + " and perConnection " + perConnection);
+            throw new IllegalArgumentException("need 1 <= perClient <= capacity, but got capacity " + capacity
+                + " and perClient " + perClient);
         }
         this.capacity = capacity;
-        this.perConnection = perConnection;
+        this.perClient = perClient;
     }
 
-    int perConnection()
+    int perClient()
     {
-        return perConnection;
+        return perClient;
     }
 
     Admission offer(final ClientGateway.Incoming r)
     {
-        if (byId.size() >= capacity)
+        if (byId.size() >= capacity) // a soft bound: concurrent offers may pass it by a few
         {
             return Admission.FULL;
         }
-        if (r.connection().pendingAtP1().incrementAndGet() > perConnection)
+        final boolean[] over = new boolean[1];
+        perAddress.compute(r.connection().address(), (a, n) ->
         {
-            r.connection().pendingAtP1().decrementAndGet();
-            return Admission.CONNECTION_FULL;
+            final int held = n == null ? 0 : n;
+            over[0] = held >= perClient;
+            return over[0] ? n : held + 1;
+        });
+        if (over[0])
+        {
+            return Admission.CLIENT_FULL;
         }
         if (byId.putIfAbsent(r.id(), r) != null)
         {
-            r.connection().pendingAtP1().decrementAndGet();
+            release(r);
             return Admission.DUPLICATE;
         }
         return Admission.ADMITTED;
-    }
-
-    boolean contains(final long id)
-    {
-        return byId.containsKey(id);
     }
 
     /** Removes and returns the share of request {@code id}, or null if none is pending. */
@@ -73,7 +79,7 @@ final class PendingShares
         final ClientGateway.Incoming r = byId.remove(id);
         if (r != null)
         {
-            r.connection().pendingAtP1().decrementAndGet();
+            release(r);
         }
         return r;
     }
@@ -85,10 +91,15 @@ final class PendingShares
         {
             if (which.test(r) && byId.remove(r.id(), r))
             {
-                r.connection().pendingAtP1().decrementAndGet();
+                release(r);
                 removed.accept(r);
             }
         }
+    }
+
+    private void release(final ClientGateway.Incoming r)
+    {
+        perAddress.computeIfPresent(r.connection().address(), (a, n) -> n <= 1 ? null : n - 1);
     }
 
     int size()

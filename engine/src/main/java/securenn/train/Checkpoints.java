@@ -20,6 +20,12 @@ import java.util.stream.Stream;
  * when complete, so a party killed while writing never leaves a half checkpoint that looks whole. The newest
  * {@value #KEEP} are kept: a party killed between two checkpoints may be one behind its peers, and the parties then
  * resume from the newest one all three hold ({@link TrainingHandshake#resumePoint}).
+ *
+ * <p>Each checkpoint records the run it belongs to ({@code run}: a hash of the network, precision, rows, data splits,
+ * model id and every plan setting but the number of epochs), and only checkpoints of this run count as held: a rerun
+ * with another batch size, seed, rate or data never resumes from another plan's iteration numbers, while the same
+ * run with more epochs continues where it stopped. A directory holding another party's checkpoints is refused (two
+ * parties' shares on one disk are the model).
  */
 public final class Checkpoints
 {
@@ -27,14 +33,36 @@ public final class Checkpoints
     public static final int KEEP = 2;
     private static final String PREFIX = "iteration-";
 
+    private static final String RUN_FILE = "run";
+
     private final Path dir;
     private final Role role;
+    private final String run;
 
-    public Checkpoints(final Path dir, final Role role) throws IOException
+    /** Checkpoints of run {@code run} ({@link TrainingPlan#runKey}) in {@code dir}. */
+    public Checkpoints(final Path dir, final Role role, final String run) throws IOException
     {
         this.dir = dir;
         this.role = role;
+        this.run = run;
         Files.createDirectories(dir);
+        for (final Role other : Role.values())
+        {
+            try (Stream<Path> entries = Files.list(dir))
+            {
+                if (other != role && entries.anyMatch(p -> Files.exists(p.resolve(other + (other.holdsShares() ? ".shares" : ".done")))))
+                {
+                    throw new IllegalArgumentException("checkpoint directory " + dir + " holds " + other + "'s checkpoints; give "
+                        + role + " a directory of its own (two parties' shares in one place are the model)");
+                }
+            }
+        }
+    }
+
+    /** For reading only (the model owner, tests): every complete checkpoint counts, whatever its run. */
+    public Checkpoints(final Path dir, final Role role) throws IOException
+    {
+        this(dir, role, null);
     }
 
     /** Iterations of the complete checkpoints this party holds, newest first. */
@@ -46,7 +74,8 @@ public final class Checkpoints
             for (final Path p : (Iterable<Path>)entries::iterator)
             {
                 final String name = p.getFileName().toString();
-                if (name.startsWith(PREFIX) && !name.endsWith(".partial") && Files.isRegularFile(p.resolve(file())))
+                if (name.startsWith(PREFIX) && !name.endsWith(".partial") && Files.isRegularFile(p.resolve(file()))
+                    && (run == null || Files.isRegularFile(p.resolve(RUN_FILE)) && Files.readString(p.resolve(RUN_FILE)).equals(run)))
                 {
                     try
                     {
@@ -66,6 +95,10 @@ public final class Checkpoints
     /** Writes the checkpoint after {@code iteration} iterations ({@code shares}: null for P2) and drops old ones. */
     public void save(final long iteration, final ModelFile.SharedModel shares) throws IOException
     {
+        if (run == null)
+        {
+            throw new IllegalStateException("these checkpoints were opened for reading (no run key)");
+        }
         final Path partial = dir.resolve(PREFIX + iteration + ".partial");
         deleteTree(partial);
         Files.createDirectories(partial);
@@ -77,10 +110,11 @@ public final class Checkpoints
         {
             Files.writeString(partial.resolve(file()), "P2 holds no shares; iteration " + iteration + " done\n");
         }
+        Files.writeString(partial.resolve(RUN_FILE), run);
         final Path done = dir.resolve(PREFIX + iteration);
         deleteTree(done);
         Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
-        final List<Long> all = held();
+        final List<Long> all = held(); // this run's; another run's checkpoints stay until this one has KEEP
         for (int i = KEEP; i < all.size(); i++)
         {
             deleteTree(dir.resolve(PREFIX + all.get(i)));

@@ -153,22 +153,58 @@ public record DataShares(Role party, int fractionBits, int rows, int imageSize, 
             {
                 throw new IOException(name + ": not a securenn data share file of version 1 (first line '" + magic + "')");
             }
-            final Role party = Role.parse(HeaderLines.field(in, name, "party"));
-            final String dataset = HeaderLines.field(in, name, "dataset");
-            final int f = HeaderLines.number(HeaderLines.field(in, name, "fraction-bits"), name, "fraction-bits", 30);
-            final int rows = HeaderLines.number(HeaderLines.field(in, name, "rows"), name, "rows", MAX_ROWS);
-            final int image = HeaderLines.number(HeaderLines.field(in, name, "image-size"), name, "image-size", 1 << 20);
-            final int label = HeaderLines.number(HeaderLines.field(in, name, "label-size"), name, "label-size", 1 << 16);
-            final long headerBytes = (MAGIC + "\nparty " + party + "\ndataset " + dataset + "\nfraction-bits " + f + "\nrows "
-                + rows + "\nimage-size " + image + "\nlabel-size " + label + "\n").getBytes(StandardCharsets.UTF_8).length;
-            final long expected = headerBytes + 8L * rows * (image + label);
+            long bytes = magic.length() + 1;
+            final String[] values = new String[KEYS.length];
+            for (int k = 0; k < KEYS.length; k++)
+            {
+                final String line = HeaderLines.line(in, name); // one byte per char: the header is ASCII
+                bytes += line.length() + 1;
+                if (!line.startsWith(KEYS[k] + " "))
+                {
+                    throw new IOException(name + ": expected '" + KEYS[k] + " …' but found '" + line + "'");
+                }
+                values[k] = line.substring(KEYS[k].length() + 1);
+            }
+            final Role party = switch (values[0])
+            {
+                case "P0" -> Role.P0;
+                case "P1" -> Role.P1;
+                default -> throw new IOException(name + ": field party is '" + values[0] + "', not P0 or P1");
+            };
+            if (!values[1].matches("[0-9a-f]{32}"))
+            {
+                throw new IOException(name + ": field dataset is '" + values[1] + "', not 32 hex digits");
+            }
+            final int f = positive(values[2], name, KEYS[2], 30, 0);
+            final int rows = positive(values[3], name, KEYS[3], MAX_ROWS, 1);
+            final int image = positive(values[4], name, KEYS[4], 1 << 20, 1);
+            final int label = positive(values[5], name, KEYS[5], 1 << 16, 1);
+            final long expected = bytes + 8L * rows * (image + label);
             if (Files.size(file) != expected)
             {
                 throw new IOException(name + ": " + rows + " rows of " + image + " + " + label + " values need " + expected
-                    + " bytes but the file has " + Files.size(file) + " (truncated, or not what its header says)");
+                    + " bytes with this header but the file has " + Files.size(file) + " (truncated, or not what its header says)");
             }
-            return new Header(party, dataset, f, rows, image, label, headerBytes);
+            return new Header(party, values[1], f, rows, image, label, bytes);
         }
+    }
+
+    private static final String[] KEYS = {"party", "dataset", "fraction-bits", "rows", "image-size", "label-size"};
+
+    /** A decimal field in [min, max], written exactly as {@link Writer} writes it. */
+    private static int positive(final String text, final String file, final String key, final int max, final int min)
+        throws IOException
+    {
+        if (!text.matches("0|[1-9][0-9]{0,8}"))
+        {
+            throw new IOException(file + ": field " + key + " is '" + text + "', not a decimal number");
+        }
+        final int v = Integer.parseInt(text);
+        if (v < min || v > max)
+        {
+            throw new IOException(file + ": field " + key + " is " + v + ", outside " + min + ".." + max);
+        }
+        return v;
     }
 
     private static void readRows(final Path file, final Header h, final MemorySegment images, final MemorySegment labels,

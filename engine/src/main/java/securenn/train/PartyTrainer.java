@@ -55,13 +55,7 @@ public final class PartyTrainer
         {
             throw new IllegalArgumentException(party.role() + (data == null ? " needs its data shares" : " holds no data shares"));
         }
-        if (data != null && (data.imageSize() != spec.input().size() || data.labelSize() != spec.output().size()
-            || data.fractionBits() != fractionBits))
-        {
-            throw new IllegalArgumentException("the data shares hold rows of " + data.imageSize() + " values with labels of "
-                + data.labelSize() + " at " + data.fractionBits() + " fraction bits, but network " + spec.name() + " takes "
-                + spec.input().size() + " inputs and " + spec.output().size() + " outputs at " + fractionBits);
-        }
+        requireFits(spec, fractionBits, data);
         this.party = party;
         this.spec = spec;
         this.fractionBits = fractionBits;
@@ -70,6 +64,18 @@ public final class PartyTrainer
         this.rows = rows;
         this.checkpoints = checkpoints;
         this.modelId = modelId;
+    }
+
+    /** Fails unless {@code data}'s rows (if any) fit the network's input and output and its precision. */
+    public static void requireFits(final NetworkSpec spec, final int fractionBits, final DataShares data)
+    {
+        if (data != null && (data.imageSize() != spec.input().size() || data.labelSize() != spec.output().size()
+            || data.fractionBits() != fractionBits))
+        {
+            throw new IllegalArgumentException("the data shares hold rows of " + data.imageSize() + " values with labels of "
+                + data.labelSize() + " at " + data.fractionBits() + " fraction bits, but network " + spec.name() + " takes "
+                + spec.input().size() + " inputs and " + spec.output().size() + " outputs at " + fractionBits);
+        }
     }
 
     /**

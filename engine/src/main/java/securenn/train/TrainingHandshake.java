@@ -27,7 +27,8 @@ public final class TrainingHandshake
     }
 
     /**
-     * Agrees the row count and the plan; returns the number of rows.
+     * Agrees the row count and the plan; returns the number of rows. Every party sees both data holders' counts and
+     * split hashes, so a mismatch fails all three with its reason (not only the party that noticed).
      *
      * @param data this party's data shares (P0, P1) or null (P2)
      */
@@ -37,40 +38,44 @@ public final class TrainingHandshake
         final Role role = party.role();
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment rows = arena.allocate(8 + 32);
-            if (role == Role.P0)
+            final byte[] mine = new byte[8 + 32];
+            if (data != null)
             {
-                rows.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, data.rows());
-                MemorySegment.copy(sha256(String.join(",", data.datasets())), 0, rows, ValueLayout.JAVA_BYTE, 8, 32);
-                party.send(Role.P1, Step.TRAIN_ROWS, rows);
-                party.send(Role.P2, Step.TRAIN_ROWS, rows);
+                MemorySegment.ofArray(mine).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, data.rows());
+                System.arraycopy(sha256(String.join(",", data.datasets())), 0, mine, 8, 32);
             }
-            else
+            final byte[][] holders = new byte[2][];
+            if (role.holdsShares())
             {
-                party.receive(Role.P0, Step.TRAIN_ROWS, rows);
+                holders[role.id()] = mine;
             }
-            final long n = rows.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+            exchange(party, Step.TRAIN_ROWS, mine, arena, (other, theirs) ->
+            {
+                if (other.holdsShares())
+                {
+                    holders[other.id()] = theirs;
+                }
+            });
+            final long n = MemorySegment.ofArray(holders[0]).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+            final long n1 = MemorySegment.ofArray(holders[1]).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+            if (n != n1)
+            {
+                throw new IllegalStateException("P0 holds " + n + " training rows but P1 " + n1
+                    + ": give both the data share files of the same splits, in the same order");
+            }
+            if (!Arrays.equals(holders[0], 8, 40, holders[1], 8, 40))
+            {
+                throw new IllegalStateException("P0's and P1's data share files come from different splits (or are in "
+                    + "another order)" + (data == null ? "" : "; " + role + " holds datasets " + data.datasets()));
+            }
             if (n < 1 || n > DataShares.MAX_ROWS)
             {
-                throw new IllegalStateException("P0 announced " + n + " training rows");
+                throw new IllegalStateException("P0 and P1 announced " + n + " training rows");
             }
-            if (role == Role.P1)
+            final byte[] plans = sha256(plan.describe(spec, fractionBits, (int)n));
+            exchange(party, Step.TRAIN_PLAN, plans, arena, (other, theirs) ->
             {
-                if (n != data.rows())
-                {
-                    throw new IllegalStateException("P0 holds " + n + " training rows but P1 " + data.rows()
-                        + ": give both the data share files of the same splits, in the same order");
-                }
-                if (!Arrays.equals(rows.asSlice(8, 32).toArray(ValueLayout.JAVA_BYTE), sha256(String.join(",", data.datasets()))))
-                {
-                    throw new IllegalStateException("P0's and P1's data share files come from different splits (or are in "
-                        + "another order): P1 holds datasets " + data.datasets());
-                }
-            }
-            final byte[] mine = sha256(plan.describe(spec, fractionBits, (int)n));
-            exchange(party, Step.TRAIN_PLAN, mine, arena, (other, theirs) ->
-            {
-                if (!Arrays.equals(mine, theirs))
+                if (!Arrays.equals(plans, theirs))
                 {
                     throw new IllegalStateException(other + " trains with another plan than " + role + "'s ("
                         + plan.describe(spec, fractionBits, (int)n) + "): start all three with the same network, precision, "
@@ -78,6 +83,27 @@ public final class TrainingHandshake
                 }
             });
             return (int)n;
+        }
+    }
+
+    /**
+     * The last exchange of a run: a party returns only when both peers have finished and checkpointed every
+     * iteration, so no party exits while another may still need it for the last step (it would wait forever, one
+     * checkpoint behind).
+     */
+    public static void finish(final Party party, final long total)
+    {
+        final byte[] mine = new byte[8];
+        MemorySegment.ofArray(mine).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, total);
+        try (Arena arena = Arena.ofConfined())
+        {
+            exchange(party, Step.TRAIN_DONE, mine, arena, (other, theirs) ->
+            {
+                if (!Arrays.equals(mine, theirs))
+                {
+                    throw new IllegalStateException(other + " finished after another number of iterations than " + party.role());
+                }
+            });
         }
     }
 

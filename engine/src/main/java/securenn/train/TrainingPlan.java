@@ -41,6 +41,33 @@ public record TrainingPlan(int epochs, int batch, int rateShift, int rateHalving
         return rateShift + 31 - Integer.numberOfLeadingZeros(batch) + (rateHalving == 0 ? 0 : (epoch - 1) / rateHalving);
     }
 
+    /**
+     * What identifies a run for its checkpoints: everything of {@link #describe} but the epochs (a run extended by
+     * more epochs continues), plus this party's data splits and model id (null for P2), hashed.
+     */
+    public String runKey(final NetworkSpec spec, final int fractionBits, final int rows, final java.util.List<String> datasets,
+        final String modelId)
+    {
+        final String text = describe(spec, fractionBits, rows).replace("/epochs " + epochs + "/", "/") + "/data "
+            + (datasets == null ? "-" : String.join(",", datasets)) + "/model " + (modelId == null ? "-" : modelId);
+        return java.util.HexFormat.of().formatHex(TrainingHandshake.sha256(text));
+    }
+
+    /**
+     * Fails unless every epoch's truncation by 2^−(f + s) stays within the ring's headroom (f + s ≤ 62), checked before
+     * any session so that a long run cannot fail at its last epochs' rate halvings.
+     */
+    public void requireShiftsFit(final int fractionBits)
+    {
+        final int worst = shift(epochs) + fractionBits;
+        if (worst > 62)
+        {
+            throw new IllegalArgumentException("with batch " + batch + ", rate 2^-" + rateShift + " halved every " + rateHalving
+                + " epochs, epoch " + epochs + " would truncate by 2^-" + worst + " (fraction bits " + fractionBits
+                + "): at most 62; use fewer halvings or a larger rate");
+        }
+    }
+
     /** Everything the parties must agree on, as text (hashed by the handshake). */
     public String describe(final NetworkSpec spec, final int fractionBits, final int rows)
     {

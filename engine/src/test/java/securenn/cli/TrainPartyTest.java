@@ -106,15 +106,24 @@ class TrainPartyTest
         }
     }
 
-    /** The fixed-point twin over the same batches; seed: the stream keys' (the carries it replays). */
     private static MemorySegment[] twin(final ModelFile.SharedModel[] start, final long seed, final int iterations,
         final Arena arena) throws Exception
+    {
+        return twin(start, seed, iterations, ROWS, BATCH, ORDER_SEED, arena);
+    }
+
+    /**
+     * The fixed-point twin over the batches train-party visits (the first {@code rows} sample images, rate 2^-7, ASM);
+     * seed: the stream keys' (the truncation carries it replays).
+     */
+    static MemorySegment[] twin(final ModelFile.SharedModel[] start, final long seed, final int iterations, final int rows,
+        final int batch, final long orderSeed, final Arena arena) throws Exception
     {
         final Mnist sample = Mnist.sample();
         final NetworkSpec spec = start[0].spec();
         final FixedPoint fp = new FixedPoint(start[0].fractionBits());
-        final BatchOrder batches = new BatchOrder(ORDER_SEED, ROWS);
-        final int perEpoch = ROWS / BATCH;
+        final BatchOrder batches = new BatchOrder(orderSeed, rows);
+        final int perEpoch = rows / batch;
         try (TwinTraining twin = new TwinTraining(start, seed, new Sgd(OutputLoss.parse("asm"), 0)))
         {
             int[] order = null;
@@ -124,11 +133,11 @@ class TrainPartyTest
                 {
                     order = batches.nextEpoch();
                 }
-                final int shift = 7 + 31 - Integer.numberOfLeadingZeros(BATCH);
-                try (Arena batch = Arena.ofConfined())
+                final int shift = 7 + 31 - Integer.numberOfLeadingZeros(batch);
+                try (Arena batchArena = Arena.ofConfined())
                 {
-                    final MemorySegment[] xy = TrainCommand.encode(batch, spec, sample, order, (g % perEpoch) * BATCH, BATCH, fp);
-                    twin.step(xy[0], xy[1], BATCH, shift, null);
+                    final MemorySegment[] xy = TrainCommand.encode(batchArena, spec, sample, order, (g % perEpoch) * batch, batch, fp);
+                    twin.step(xy[0], xy[1], batch, shift, null);
                 }
             }
             final MemorySegment[] p = twin.plaintext(arena);
@@ -148,7 +157,7 @@ class TrainPartyTest
         return ModelFile.openFixedPoint(p0, p1, arena);
     }
 
-    private static long maxUlps(final MemorySegment[] a, final MemorySegment[] b)
+    static long maxUlps(final MemorySegment[] a, final MemorySegment[] b)
     {
         long worst = 0;
         for (int t = 0; t < a.length; t++)

@@ -195,8 +195,9 @@ class InferenceServiceTest
     }
 
     /**
-     * One client sends P1 halves whose other halves never reach P0: it may hold at most P0's queue capacity plus one
-     * batch of P1's pending table (8 + 4 here), so it cannot lock other clients out; another connection still gets in.
+     * One client sends P1 halves whose other halves never reach P0: its address may hold at most P0's queue capacity
+     * plus one batch of P1's pending table (8 + 4 here), over any number of connections, so it cannot lock other
+     * clients out; a client from another address still gets in.
      */
     @Test
     void p1ShouldBoundThePendingSharesOfEachConnection() throws Exception
@@ -205,7 +206,7 @@ class InferenceServiceTest
         final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(5));
         final ClusterConfig c = config(45_400, "max-batch = 4\nmax-wait-ms = 1\nqueue-capacity = 8\nrequest-timeout-ms = 500");
         start(c, shares, model.spec());
-        try (Socket flood = tls(c, Role.P1); Socket other = tls(c, Role.P1))
+        try (Socket flood = tls(c, Role.P1); Socket second = tls(c, Role.P1); Socket other = tls(c, Role.P1, "127.0.0.2"))
         {
             final DataOutputStream out = new DataOutputStream(flood.getOutputStream());
             final DataInputStream in = new DataInputStream(flood.getInputStream());
@@ -218,7 +219,14 @@ class InferenceServiceTest
             final Wire.Response refused = Wire.readResponse(in);
             assertThat(refused.id()).as("the first answer is to the 13th request, refused at once").isEqualTo(13);
             assertThat(refused.status()).isEqualTo(Wire.Status.REJECTED);
-            assertThat(refused.message()).contains("this connection already has 12 requests waiting at P1");
+            assertThat(refused.message()).contains("this client address already has 12 requests waiting at P1");
+            final DataOutputStream out1 = new DataOutputStream(second.getOutputStream());
+            final DataInputStream in1 = new DataInputStream(second.getInputStream());
+            Wire.readHello(in1);
+            Wire.writeRequest(out1, 50, new long[784]);
+            out1.flush();
+            assertThat(Wire.readResponse(in1).message()).as("a second connection from the same address")
+                .contains("this client address already has 12 requests");
             final DataOutputStream out2 = new DataOutputStream(other.getOutputStream());
             final DataInputStream in2 = new DataInputStream(other.getInputStream());
             Wire.readHello(in2);
@@ -258,9 +266,15 @@ class InferenceServiceTest
     /** A raw TLS connection to a server, pinned to its configured key (to speak the wire protocol by hand). */
     private static Socket tls(final ClusterConfig c, final Role server) throws Exception
     {
+        return tls(c, server, "127.0.0.1");
+    }
+
+    /** A TLS connection to {@code server}'s client port from the local address {@code from} (any 127.x works). */
+    private static Socket tls(final ClusterConfig c, final Role server, final String from) throws Exception
+    {
         final javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket)securenn.security.ClientTls.client(server,
             securenn.security.IdentityKeys.readPublic(c.publicKey(server)), "test").getSocketFactory()
-            .createSocket("127.0.0.1", c.clientPort(server));
+            .createSocket("127.0.0.1", c.clientPort(server), java.net.InetAddress.getByName(from), 0);
         s.startHandshake();
         return s;
     }

@@ -51,12 +51,7 @@ class NetnsDeploymentTest
             securenn.security.TestKeys.in(dir.resolve("keys"));
             for (int i = 0; i < 3; i++)
             {
-                final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", "sn" + i,
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-                cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                    .filter(a -> a.startsWith("--") || a.startsWith("-XX")).toList());
-                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "securenn.cli.Main", "serve", "--config",
-                    config.toString(), "--party", "P" + i));
+                final List<String> cmd = inNamespace(i, "serve", "--config", config.toString(), "--party", "P" + i);
                 cmd.addAll(i < 2 ? List.of("--shares", dir.resolve("P" + i + ".shares").toString()) : List.of("--network", "A"));
                 servers.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("P" + i + ".log").toFile()).start());
             }
@@ -99,6 +94,74 @@ class NetnsDeploymentTest
                     p.destroyForcibly();
                 }
             }
+            new ProcessBuilder(ROOT.resolve("bin/netns").toString(), "down").inheritIO().start().waitFor();
+        }
+    }
+
+    /** {@code securenn ARGS} in namespace sn{@code i}, with this JVM's flags and class path. */
+    private static List<String> inNamespace(final int i, final String... args)
+    {
+        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", "sn" + i,
+            Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(a -> a.startsWith("--") || a.startsWith("-XX")).toList());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "securenn.cli.Main"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /**
+     * Secure training across the three namespaces: each party a {@code train-party} process with its own share files
+     * and checkpoint directory; all three finish the plan and hold its last checkpoint, and P0's and P1's final shares
+     * reconstruct to a model (only the model owner, here the test, adds them).
+     */
+    @Test
+    void shouldTrainSecurelyAcrossThreeNetworkNamespaces() throws Exception
+    {
+        final Process up = new ProcessBuilder(ROOT.resolve("bin/netns").toString(), "up", "5gbit").redirectErrorStream(true).start();
+        final String upOutput = new String(up.getInputStream().readAllBytes());
+        Assumptions.assumeTrue(up.waitFor() == 0, "network namespaces unavailable here (bin/netns up: " + upOutput.strip() + ")");
+        final List<Process> parties = new ArrayList<>();
+        final Path dir = Files.createTempDirectory("securenn-netns-train");
+        try (Arena arena = Arena.ofConfined())
+        {
+            final ModelFile.SharedModel[] start = ModelFile.split(Model.random(securenn.nn.NetworkSpec.builtIn("A"), 4),
+                FixedPoint.DEFAULT, arena, SecretSplitter.fresh());
+            ModelFile.writeShares(dir.resolve("P0.shares"), start[0]);
+            ModelFile.writeShares(dir.resolve("P1.shares"), start[1]);
+            securenn.train.DataOwner.split(Mnist.sample(), "the bundled sample", 80, 10, FixedPoint.DEFAULT,
+                SecretSplitter.fresh(), dir.resolve("P0.data"), dir.resolve("P1.data"));
+            final Path config = dir.resolve("netns.toml");
+            Files.copy(ROOT.resolve("config/netns.toml"), config);
+            securenn.security.TestKeys.in(dir.resolve("keys"));
+            for (int i = 0; i < 3; i++)
+            {
+                final List<String> cmd = inNamespace(i, "train-party", "--config", config.toString(), "--party", "P" + i,
+                    "--checkpoint", dir.resolve("ckpt-P" + i).toString(), "--epochs", "1", "--batch", "8", "--checkpoint-every", "4");
+                cmd.addAll(i < 2 ? List.of("--shares", dir.resolve("P" + i + ".shares").toString(), "--data",
+                    dir.resolve("P" + i + ".data").toString()) : List.of("--network", "A"));
+                parties.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("P" + i + ".log").toFile()).start());
+            }
+            for (int i = 0; i < 3; i++)
+            {
+                assertThat(parties.get(i).waitFor(240, TimeUnit.SECONDS)).as("P%d finished (logs in %s)", i, dir).isTrue();
+                assertThat(parties.get(i).exitValue()).as("P%d's exit code:%n%s", i, Files.readString(dir.resolve("P" + i + ".log")))
+                    .isZero();
+                assertThat(Files.readString(dir.resolve("P" + i + ".log"))).contains("links encrypted to");
+            }
+            final securenn.mpc.Role[] roles = securenn.mpc.Role.values();
+            for (final securenn.mpc.Role r : roles)
+            {
+                assertThat(new securenn.train.Checkpoints(dir.resolve("ckpt-" + r), r).held()).first().isEqualTo(10L);
+            }
+            final Model trained = ModelFile.reconstruct(
+                new securenn.train.Checkpoints(dir.resolve("ckpt-P0"), roles[0]).load(10, arena),
+                new securenn.train.Checkpoints(dir.resolve("ckpt-P1"), roles[1]).load(10, arena));
+            assertThat(trained.spec().name()).isEqualTo("A");
+        }
+        finally
+        {
+            parties.forEach(Process::destroyForcibly);
             new ProcessBuilder(ROOT.resolve("bin/netns").toString(), "down").inheritIO().start().waitFor();
         }
     }

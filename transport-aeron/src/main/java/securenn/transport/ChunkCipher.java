@@ -17,9 +17,11 @@ import java.security.GeneralSecurityException;
  *
  * <p>Re-keying: after every {@link #DEFAULT_REKEY_CHUNKS} chunks both ends replace the key by
  * HMAC-SHA256(key, "securenn chunk rekey" ‖ epoch), at the same chunk of the stream, never sent. So one key protects at
- * most 2^24 chunks of at most 64 KiB (2^36 AES blocks), which keeps GCM's confidentiality and integrity bounds
- * (NIST SP 800-38D; advantage about q²/2^128 for q blocks) below 2^-56 however long a session runs; the nonce's
- * 64-bit chunk counter keeps counting across keys, so no (key, nonce) pair ever repeats either.
+ * most 2^24 chunks of under 64 KiB (under 2^36 AES blocks in all), which keeps the advantage of GCM's security
+ * bounds (McGrew–Viega; Iwata–Ohashi–Minematsu: about (σ + q + 1)²/2^129 for σ blocks in q messages) near 2^-57
+ * however long a session runs; the nonce's 64-bit chunk counter keeps counting across keys, so no (key, nonce) pair
+ * ever repeats either. The old keys are not erased from memory (the JDK's key objects hold copies), so re-keying
+ * bounds what one key protects; it does not give forward secrecy against a memory dump.
  *
  * <p>One instance per direction and per session (keys are fresh per session, so counters start at 0 safely).
  * Not thread-safe: it belongs to its link.
@@ -165,7 +167,7 @@ public final class ChunkCipher
         }
     }
 
-    /** key ← HMAC-SHA256(key, label ‖ epoch + 1): one-way, so a later key reveals nothing about earlier traffic. */
+    /** key ← HMAC-SHA256(key, label ‖ epoch + 1), the same derivation at both ends. */
     private void rekey()
     {
         try

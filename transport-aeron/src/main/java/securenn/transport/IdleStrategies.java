@@ -13,11 +13,11 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code adaptive} — yield while a wait is younger than 50 µs, then park from 1 µs doubling to 100 µs
- *       ({@link YieldThenParkIdleStrategy}); measured 1.6× slower than yield quiet and 4.5× with busy loops
- *       beside the parties (perf-reports/idle.md).</li>
+ *       ({@link YieldThenParkIdleStrategy}); measured 1.3–1.6× slower than yield quiet and 1.7–4.5× with busy
+ *       loops beside the parties (perf-reports/idle.md).</li>
  *   <li>{@code yield} — {@code Thread.yield()} between polls, the parties' default: the lowest latency that does
- *       not starve other parties when they outnumber cores (measured ~8 µs UDP ping-pong on 2 cores), and the fastest
- *       of these with busy loops competing for the cores too (perf-reports/idle.md).</li>
+ *       not starve other parties when they outnumber cores (measured ~8 µs UDP ping-pong on 2 cores); the fastest of
+ *       these on a quiet host (perf-reports/idle.md; beside busy loops the runs disagree).</li>
  *   <li>{@code backoff} — spin, then yield, then park from 1 µs up to 100 µs: for driver threads that must stay
  *       cheap while the parties compute.</li>
  *   <li>{@code sleep} — park 100 µs: lowest CPU, highest latency.</li>

@@ -133,6 +133,7 @@ public final class Link
     private void claimChunk(final int step, final int length)
     {
         final long start = System.nanoTime();
+        final long refusedBefore = party.stagingRefused();
         long idleSince = start;
         while (true)
         {
@@ -162,7 +163,9 @@ public final class Link
             if (now - (notConnected ? idleSince : start) > limit)
             {
                 throw failure("send", step, (notConnected ? "not connected" : "link blocked (" + Parties.name(peer)
-                    + " alive but not reading)") + " for " + limit / 1_000_000 + " ms");
+                    + " alive but not reading" + (party.stagingRefused() > refusedBefore ? "; this party stopped "
+                    + "staging incoming chunks at its bound, TransportConfig.maxStagedBytes = " + party.maxStagedBytes()
+                    + " bytes: both ends are sending more than it holds" : "") + ")") + " for " + limit / 1_000_000 + " ms");
             }
             party.idle();
         }
@@ -413,6 +416,11 @@ public final class Link
     {
         return new LinkCounters(self, peer, bytesSent, messagesSent, chunksSent, bytesReceived, messagesReceived,
             backPressured);
+    }
+
+    long stagingRefused()
+    {
+        return stagingRefused;
     }
 
     /** The most bytes this link ever staged at once, and how often it left a fragment unstaged at the bound. */

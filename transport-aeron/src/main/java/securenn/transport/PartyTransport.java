@@ -209,6 +209,17 @@ public final class PartyTransport implements AutoCloseable
         return config.maxStagedBytes();
     }
 
+    /** Fragments all links left unstaged at the bound so far (a send's error names the bound if this grew). */
+    long stagingRefused()
+    {
+        long sum = 0;
+        for (final Link l : links)
+        {
+            sum += l == null ? 0 : l.stagingRefused();
+        }
+        return sum;
+    }
+
     long stallTimeoutNs()
     {
         return config.stallTimeoutNs();

@@ -41,9 +41,11 @@ public final class TransportConfig
     /** Progress timeout; 0: the default, max(120 s, 12 message timeouts) — far beyond any one step of networks A–D. */
     private long stallTimeoutNs;
     /**
-     * Most bytes a link stages (chunks polled while its party was sending): 1 GiB, far above any one message of
-     * networks A–D (network C's largest training message is about 50 MB), so lawful traffic never reaches it. At the
-     * bound the link stops polling and Aeron's flow control holds the sender back; injected frames cannot grow it.
+     * Most bytes a link stages (chunks polled while its party was sending): 1 GiB. What must fit is what one peer
+     * sends on the link before it next waits on this party; in networks A–D at batch 128 that is one step's message
+     * (network C's whole training step moves 822 MB over all six directions), well below the bound. At the bound the
+     * link stops polling and Aeron's flow control holds the sender back; injected frames cannot grow it. A larger batch
+     * may need more: if both ends of a link block, the send fails naming this bound.
      */
     private long maxStagedBytes = 1L << 30;
     private String partyIdle = "yield";

@@ -17,12 +17,11 @@ import java.util.concurrent.locks.LockSupport;
  * hundreds of milliseconds before it ever parks — exactly when parking matters. A parked thread also wakes with the
  * scheduler's sleeper credit, ahead of busy loops, where a yielding one queues behind them.
  *
- * <p>Measured (perf-reports/idle.md, `bin/bench idle`, 2-core host, three party processes): 1.6× slower than
- * {@code yield} over Table 8 on a quiet host and 4.5× slower with two busy loops beside the parties. Many waits
- * outlast the yield phase (a peer computing for milliseconds), and each then costs up to one park plus the kernel's
- * timer slack (about 50 µs); with busy loops on the cores, a parked party wakes on its timer and then queues behind
- * them, where a yielding one is always runnable and gets its fair share at once. Kept as an option
- * ({@code session.idle = "adaptive"}) for hosts where waiting parties outnumber cores by more.
+ * <p>Measured (perf-reports/idle.md, `bin/bench idle`, 2-core host, three party processes, two runs): 1.6× and 1.3×
+ * slower than {@code yield} over Table 8 on a quiet host, 4.5× and 1.7× slower with two busy loops beside the
+ * parties. Many waits outlast the yield phase (a peer computing for milliseconds), and each then costs up to one park
+ * plus the kernel's timer slack (about 50 µs). Kept as an option ({@code session.idle = "adaptive"}) for hosts where
+ * waiting parties outnumber cores by more.
  *
  * <p>Not thread-safe: one instance per waiting thread, as Agrona's strategies with state.
  */

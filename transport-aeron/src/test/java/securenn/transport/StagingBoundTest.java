@@ -24,8 +24,12 @@ class StagingBoundTest
             .stallTimeout(4, TimeUnit.SECONDS).maxStagedBytes(BOUND);
     }
 
+    /**
+     * P0 sends P1 16 MiB while P1 waits before reading, and P2 sends P0 4 MiB meanwhile: P0 stages P2's chunks only up
+     * to the bound, P2 is held back by flow control, and once P1 reads, everything arrives intact.
+     */
     @Test
-    void aTransferInOneDirectionShouldArriveWhateverTheBound() throws Exception
+    void stagingShouldStopAtTheBoundAndResumeWhenThePartyReceives() throws Exception
     {
         try (LocalParties parties = LocalParties.start(config()))
         {
@@ -33,21 +37,31 @@ class StagingBoundTest
             {
                 try (Arena arena = Arena.ofConfined())
                 {
-                    if (party.self() == 0)
+                    switch (party.self())
                     {
-                        party.link(1).send(1, AbstractTransportTest.random(arena, SIZE, 0));
-                        party.link(1).receive(2, arena.allocate(8));
-                    }
-                    else if (party.self() == 1)
-                    {
-                        final MemorySegment in = arena.allocate(SIZE);
-                        party.link(0).receive(1, in);
-                        assertThat(AbstractTransportTest.checksum(in))
-                            .isEqualTo(AbstractTransportTest.checksum(AbstractTransportTest.random(arena, SIZE, 0)));
-                        party.link(0).send(2, arena.allocate(8));
+                        case 0 ->
+                        {
+                            party.link(1).send(1, AbstractTransportTest.random(arena, SIZE, 0));
+                            final MemorySegment in = arena.allocate(SIZE / 4);
+                            party.link(2).receive(2, in);
+                            assertThat(AbstractTransportTest.checksum(in))
+                                .isEqualTo(AbstractTransportTest.checksum(AbstractTransportTest.random(arena, SIZE / 4, 2)));
+                        }
+                        case 1 ->
+                        {
+                            Thread.sleep(1_500);
+                            final MemorySegment in = arena.allocate(SIZE);
+                            party.link(0).receive(1, in);
+                            assertThat(AbstractTransportTest.checksum(in))
+                                .isEqualTo(AbstractTransportTest.checksum(AbstractTransportTest.random(arena, SIZE, 0)));
+                        }
+                        default -> party.link(0).send(2, AbstractTransportTest.random(arena, SIZE / 4, 2));
                     }
                 }
             });
+            final long[] staging = parties.party(0).link(2).staging();
+            assertThat(staging[0]).as("P0's most staged bytes from P2").isLessThanOrEqualTo(BOUND);
+            assertThat(staging[1]).as("P2's fragments P0 left unstaged at the bound").isPositive();
         }
     }
 
@@ -73,7 +87,8 @@ class StagingBoundTest
                     party.link(peer).receive(1, arena.allocate(SIZE));
                 }
             });
-            assertThat(failures.get(0)).isNotNull().hasMessageContaining("link blocked");
+            assertThat(failures.get(0)).isNotNull().hasMessageContaining("link blocked")
+                .hasMessageContaining("TransportConfig.maxStagedBytes = " + BOUND);
             for (final int p : new int[]{0, 1})
             {
                 final long[] staging = parties.party(p).link(1 - p).staging();

@@ -40,6 +40,21 @@ public record Kernels(String name, int vectorBits, Gemm gemm, RingOps ring, Comp
      */
     public static Kernels vector()
     {
+        return load(new Class<?>[0]);
+    }
+
+    /**
+     * The Vector API implementation with the Z_67 sampler's compaction forced: {@code byteCompress} true uses the
+     * vector compress (an instruction only with AVX-512 VBMI2), false the mask-bit compaction. For tests: both must
+     * produce the same bytes on every CPU.
+     */
+    public static Kernels vector(final boolean byteCompress)
+    {
+        return load(new Class<?>[]{boolean.class}, byteCompress);
+    }
+
+    private static Kernels load(final Class<?>[] types, final Object... args)
+    {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty())
         {
             throw new IllegalStateException(
@@ -48,7 +63,7 @@ public record Kernels(String name, int vectorBits, Gemm gemm, RingOps ring, Comp
         try
         {
             return (Kernels)Class.forName("securenn.kernels.panama.PanamaKernels")
-                .getMethod("create").invoke(null);
+                .getMethod("create", types).invoke(null, args);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -78,7 +93,8 @@ public record Kernels(String name, int vectorBits, Gemm gemm, RingOps ring, Comp
                     "-D" + PROVIDER_PROP + "=" + wanted + " is not one of auto, vector, scalar");
             }
             LOG.log(Level.INFO, "securenn kernels: " + chosen.name()
-                + (chosen.vectorBits() > 0 ? " (" + chosen.vectorBits() + "-bit vectors)" : ""));
+                + (chosen.vectorBits() > 0 ? " (" + chosen.vectorBits() + "-bit vectors)" : "")
+                + (chosen.zp().choices().isEmpty() ? "" : "; " + chosen.zp().choices()));
             return chosen;
         }
 

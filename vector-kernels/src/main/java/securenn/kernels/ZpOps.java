@@ -48,6 +48,12 @@ public interface ZpOps
      */
     int residues(MemorySegment random, int count, MemorySegment out, int cap, boolean nonZero);
 
+    /** Choices this implementation made for this CPU, for the kernels' log line (empty: none). */
+    default String choices()
+    {
+        return "";
+    }
+
     /** Scalar reference of {@link #residues} for one byte: the value, or −1 if rejected. */
     static int residue(final int b, final boolean nonZero)
     {

@@ -194,9 +194,14 @@ class ZpOpsTest
                         final MemorySegment e = arena.allocate(cap + 64L);
                         final MemorySegment a = arena.allocate(cap + 64L);
                         final int ke = SCALAR.residues(random, count, e, cap, nonZero);
-                        final int ka = VECTOR.residues(random, count, a, cap, nonZero);
-                        assertThat(ka).as("seed %d count %d cap %d nonZero %s", seed, count, cap, nonZero).isEqualTo(ke);
-                        TestData.assertSameBytes(e, a, ke, "seed " + seed + " residues count " + count + " cap " + cap);
+                        for (final boolean compress : new boolean[]{true, false})
+                        {
+                            final int ka = Kernels.vector(compress).zp().residues(random, count, a, cap, nonZero);
+                            assertThat(ka).as("seed %d count %d cap %d nonZero %s byte compress %s", seed, count, cap,
+                                nonZero, compress).isEqualTo(ke);
+                            TestData.assertSameBytes(e, a, ke, "seed " + seed + " residues count " + count + " cap " + cap
+                                + " byte compress " + compress);
+                        }
                         for (int i = 0; i < ke; i++)
                         {
                             assertThat((int)e.get(Ring.BYTE, i)).isBetween(nonZero ? 1 : 0, Ring.P - 1);

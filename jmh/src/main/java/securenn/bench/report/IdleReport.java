@@ -37,7 +37,9 @@ public final class IdleReport
             .append("INVOKER, the default), run once per idle strategy of the parties' threads: `yield` (Thread.yield between ")
             .append("polls), `backoff` (Agrona's: 10 spins, 100 yields, then park 1-100 µs) and `adaptive` (yield while the wait ")
             .append("is younger than 50 µs, then park 1-100 µs). `yield` is the default. Then again with busy-loop processes (`sh -c 'while :; ")
-            .append("do :; done'`) competing for the cores. Median ms per protocol call.\n\n").append(machine.toMarkdown());
+            .append("do :; done'`) competing for the cores. Median ms per protocol call. Loaded medians are bimodal (a case runs at ")
+            .append("quiet speed or about 10× slower, as the scheduler interleaves the busy loops) and differ widely between ")
+            .append("runs: compare several before concluding.\n\n").append(machine.toMarkdown());
         final Map<Integer, Map<String, Double>> geomeans = new LinkedHashMap<>();
         for (final int hogs : rows.stream().map(r -> ((Number)r.get("hogs")).intValue()).distinct().toList())
         {

@@ -13,9 +13,17 @@ public final class PanamaKernels
     {
     }
 
+    /** The kernels for this CPU: byte compress only where it has an instruction ({@link CpuFeatures#byteCompress}). */
     public static Kernels create()
     {
+        return create(CpuFeatures.byteCompress());
+    }
+
+    /** With the Z_67 sampler's compaction chosen (tests run both on every CPU: they must agree byte for byte). */
+    public static Kernels create(final boolean byteCompress)
+    {
         final int bits = LongVector.SPECIES_PREFERRED.vectorBitSize();
-        return new Kernels("vector", bits, new VectorGemm(), new VectorRingOps(), new VectorCompareOps(), new VectorZpOps());
+        return new Kernels("vector", bits, new VectorGemm(), new VectorRingOps(), new VectorCompareOps(),
+            new VectorZpOps(byteCompress));
     }
 }

@@ -48,6 +48,21 @@ final class VectorZpOps implements ZpOps
     private static final VectorMask<Byte> KEEP_32 = downMask(32);
 
     private final ScalarZpOps scalar = new ScalarZpOps();
+    /** Whether {@link #residues} compacts accepted lanes with a vector compress (see {@link CpuFeatures#byteCompress}). */
+    private final boolean byteCompress;
+
+    /** @param byteCompress true: compact with {@code ByteVector.compress}; false: by the accept mask's bits, in place */
+    VectorZpOps(final boolean byteCompress)
+    {
+        this.byteCompress = byteCompress;
+    }
+
+    @Override
+    public String choices()
+    {
+        return "Z_67 sampling compacts with " + (byteCompress ? "vector byte compress (vpcompressb)"
+            : "the accept mask's bits (no vpcompressb on this CPU: the Vector API would run Java code)");
+    }
 
     @Override
     public void add(final MemorySegment a, final MemorySegment b, final MemorySegment out, final long n)
@@ -231,8 +246,15 @@ final class VectorZpOps implements ZpOps
             {
                 v = v.add((byte)1);
             }
-            v.compress(accept).intoMemorySegment(out, k, LE);
-            k = Math.min(cap, k + accept.trueCount());
+            if (byteCompress)
+            {
+                v.compress(accept).intoMemorySegment(out, k, LE);
+                k = Math.min(cap, k + accept.trueCount());
+            }
+            else
+            {
+                k = Math.min(cap, k + compactInPlace(v, accept.toLong(), out, k));
+            }
         }
         for (; i < count && k < cap; i++)
         {
@@ -243,6 +265,24 @@ final class VectorZpOps implements ZpOps
             }
         }
         return k;
+    }
+
+    /**
+     * Stores all lanes of {@code v} at {@code out[k..]}, then moves the accepted ones (set bits of {@code bits}) down in
+     * order; returns how many. In place is safe: the c-th accepted lane comes from lane j ≥ c, which no earlier move
+     * has overwritten. Costs one store and a move per accepted lane — against the Java fallback of compress on CPUs
+     * without vpcompressb, a per-lane loop with allocation.
+     */
+    private static int compactInPlace(final ByteVector v, final long bits, final MemorySegment out, final int k)
+    {
+        v.intoMemorySegment(out, k, LE);
+        int c = 0;
+        for (long rest = bits; rest != 0; rest &= rest - 1)
+        {
+            out.set(Ring.BYTE, k + c, out.get(Ring.BYTE, k + Long.numberOfTrailingZeros(rest)));
+            c++;
+        }
+        return c;
     }
 
     /**
