@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * message-timeout-ms = 10000   # liveness: a peer whose stream shows no sign of life this long is lost
  * stall-timeout-ms = 120000    # progress: a live peer that sends nothing this long while awaited is stuck
  *                              # (default max(120 s, 12 message timeouts))
- * idle = "yield"               # how a party waits for messages: yield, backoff, sleep, busy-spin
+ * idle = "yield"               # how a party waits for messages: yield, backoff, adaptive, sleep, busy-spin
  * threading = "invoker"        # Aeron media driver: invoker (in the party's thread), shared, dedicated
  * mtu = 1408                   # Aeron datagram size: ≤ the network's MTU minus 28 bytes of IP/UDP header, a
  *                              # multiple of 32 (1408 for Ethernet, 8960 for jumbo frames, 65504 on loopback)

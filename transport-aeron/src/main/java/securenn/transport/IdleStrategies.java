@@ -27,7 +27,7 @@ import java.util.List;
  */
 public final class IdleStrategies
 {
-    public static final List<String> NAMES = List.of("adaptive", "yield", "backoff", "sleep", "busy-spin");
+    public static final List<String> NAMES = List.of("yield", "backoff", "adaptive", "sleep", "busy-spin");
 
     private IdleStrategies()
     {

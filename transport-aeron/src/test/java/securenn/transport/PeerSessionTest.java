@@ -66,7 +66,15 @@ class PeerSessionTest
             // an older session of P2 is still sending mid-stream chunks (message #5) to P1's address
             earlier.start();
             earlier.send(42, 5, 8);
-            Thread.sleep(300);
+            // P1 polls until the stale chunk has reached it and been dropped, before P2's current session sends: in
+            // one poll of both images Aeron's round robin may otherwise take the current session's first chunk first,
+            // and a stale chunk after the pin is a foreign one ("P2 left this session"), not a dropped one
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (parties.party(1).link(2).stream().staleDropped() == 0 && System.nanoTime() - deadline < 0)
+            {
+                parties.party(1).pump();
+                Thread.sleep(1);
+            }
             PartyThreads.run(parties, 60, party ->
             {
                 try (Arena arena = Arena.ofConfined())

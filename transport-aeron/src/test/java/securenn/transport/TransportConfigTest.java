@@ -18,7 +18,9 @@ class TransportConfigTest
         assertThatThrownBy(() -> TransportConfig.ipc().termLength(3_000_000).conclude())
             .hasMessageContaining("termLength must be a power of two").hasMessageContaining("3000000");
         assertThatThrownBy(() -> TransportConfig.ipc().partyIdle("spin-forever").conclude())
-            .hasMessageContaining("idle strategy 'spin-forever' is not one of [yield, backoff, sleep, busy-spin]");
+            .hasMessageContaining("idle strategy 'spin-forever' is not one of [yield, backoff, adaptive, sleep, busy-spin]");
+        assertThatThrownBy(() -> TransportConfig.ipc().maxStagedBytes(1000).conclude())
+            .hasMessageContaining("maxStagedBytes must be at least two MTUs").hasMessageContaining("1000");
         assertThatThrownBy(() -> new TransportConfig().conclude())
             .hasMessageContaining("UDP transport needs an endpoint (host:port) for each of P0, P1, P2");
         assertThatThrownBy(() -> TransportConfig.ipc().messageTimeout(0, TimeUnit.SECONDS).conclude())
