@@ -80,40 +80,16 @@ final class TrainCommand implements Callable<Integer>
     @Option(names = "--data", description = "MNIST directory; default: the bundled 100-image sample (as training and test set).")
     Path data;
 
-    @Option(names = "--epochs", defaultValue = "1", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--rate-shift", defaultValue = "7", description = "Learning rate 2^-s (the paper: 7 for A) (default: ${DEFAULT-VALUE}).")
-    int rateShift;
+    @picocli.CommandLine.Mixin
+    SgdOptions sgd;
 
     @Option(names = "--fraction-bits", defaultValue = "13", description = "Fixed-point fraction bits of a new model "
         + "(a resumed one keeps its own); more bits make small updates finer, values must stay below 2^(62 − 2f) in products "
         + "(default: ${DEFAULT-VALUE}).")
     int fractionBits;
 
-    @Option(names = "--momentum", defaultValue = "0", paramLabel = "M", description = "SGD momentum μ = 1 − 2^−M, e.g. 3 "
-        + "for 0.875 (one more truncation per parameter and step); 0: none, the paper's (default: ${DEFAULT-VALUE}). "
-        + "Velocities are not checkpointed: a resumed run restarts them at zero.")
-    int momentum;
-
-    @Option(names = "--loss", defaultValue = "asm", description = "Output error: asm (the paper's δ = ASM(u) − Y, by "
-        + "secure Division), squared (δ = u − Y, the gradient of squared error on the logits; local, no Division) or "
-        + "hinge (multiclass hinge, margin 1: δ_j = [u_j − u_y + 1 ≥ 0] for j ≠ y, δ_y = −Σ of those; one ReLU over the "
-        + "outputs; reaches 99%% on network C) (default: ${DEFAULT-VALUE}).")
-    String loss;
-
-    @Option(names = "--rate-halving", defaultValue = "0", paramLabel = "E",
-        description = "Halve the learning rate every E epochs (0: constant rate) (default: ${DEFAULT-VALUE}).")
-    int rateHalving;
-
     @Option(names = "--start-epoch", defaultValue = "1", description = "Number of the first epoch of this run, for the rate schedule of a resumed run (default: ${DEFAULT-VALUE}).")
     int startEpoch;
-
-    @Option(names = "--limit", defaultValue = "0", description = "Train on at most this many images per epoch (0: all).")
-    int limit;
 
     @Option(names = "--test", defaultValue = "1000", description = "Test images for the per-epoch accuracy (default: ${DEFAULT-VALUE}).")
     int testImages;
@@ -128,9 +104,6 @@ final class TrainCommand implements Callable<Integer>
         description = "Secure engine: run the twin alongside for the first N iterations and stop at the first bit that differs.")
     int verifyTwin;
 
-    @Option(names = "--progress", defaultValue = "10", paramLabel = "K", description = "Print progress every K iterations (default: ${DEFAULT-VALUE}).")
-    int progress;
-
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and the batch order (both "
         + "public to the parties in this setting); shares of the model, the batches and the test images are split with fresh "
         + "AES-CTR randomness, and the session keys are fresh too unless --seeded-keys-for-twin-checks (default: ${DEFAULT-VALUE}).")
@@ -144,7 +117,7 @@ final class TrainCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (batch < 1 || epochs < 1 || rateShift < 0 || progress < 1 || verifyTwin < 0 || rateHalving < 0 || startEpoch < 1)
+        if (sgd.batch < 1 || sgd.epochs < 1 || sgd.rateShift < 0 || sgd.progress < 1 || verifyTwin < 0 || sgd.rateHalving < 0 || startEpoch < 1)
         {
             throw new IllegalArgumentException("--batch, --epochs, --progress and --start-epoch must be at least 1; --rate-shift, "
                 + "--rate-halving and --verify-twin at least 0");
@@ -162,12 +135,12 @@ final class TrainCommand implements Callable<Integer>
         final Mnist test = (data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TEST)).head(testImages);
         final NetworkSpec spec = NetworkSpec.builtIn(network);
         spec.requireImages(train.rows(), train.cols(), data == null ? "the bundled sample" : data.toString());
-        final int shift = rateShift + 31 - Integer.numberOfLeadingZeros(batch); // rate / batch, batch rounded down to 2^k
-        final Sgd rule = new Sgd(OutputLoss.parse(loss), momentum);
-        final int perEpoch = (limit > 0 ? Math.min(limit, train.count()) : train.count()) / batch;
+        final int shift = sgd.rateShift + 31 - Integer.numberOfLeadingZeros(sgd.batch); // rate / batch, batch rounded down to 2^k
+        final Sgd rule = new Sgd(OutputLoss.parse(sgd.loss), sgd.momentum);
+        final int perEpoch = (sgd.limit > 0 ? Math.min(sgd.limit, train.count()) : train.count()) / sgd.batch;
         if (perEpoch == 0)
         {
-            throw new IllegalArgumentException("batch " + batch + " is larger than the " + train.count() + " training images");
+            throw new IllegalArgumentException("batch " + sgd.batch + " is larger than the " + train.count() + " training images");
         }
         try (Arena arena = Arena.ofShared())
         {
@@ -188,8 +161,8 @@ final class TrainCommand implements Callable<Integer>
             System.out.printf("%s training of network %s (%s): %d images per epoch in batches of %d, learning rate 2^-%d%s, seed %d%s%s%n",
                 engine.label(), spec.name(),
                 rule.describe() + (fp.fractionBits() == FixedPoint.DEFAULT.fractionBits() ? "" : ", " + fp.fractionBits() + " fraction bits"),
-                perEpoch * batch, batch, rateShift,
-                rateHalving == 0 ? "" : " halved every " + rateHalving + " epochs", seed, resume == null ? "" : ", resumed from " + resume,
+                perEpoch * sgd.batch, sgd.batch, sgd.rateShift,
+                sgd.rateHalving == 0 ? "" : " halved every " + sgd.rateHalving + " epochs", seed, resume == null ? "" : ", resumed from " + resume,
                 engine != Engine.secure ? "" : seededKeys ? "; session keys SEEDED from --seed (for twin checks, not secret)"
                     : "; fresh session keys");
             final long t0 = System.nanoTime();
@@ -203,7 +176,7 @@ final class TrainCommand implements Callable<Integer>
             {
                 run(trainer, twin, spec, train, test, perEpoch, fp, shift);
             }
-            System.out.printf("trained %d epochs in %.1f minutes%n", epochs, (System.nanoTime() - t0) / 60e9);
+            System.out.printf("trained %d epochs in %.1f minutes%n", sgd.epochs, (System.nanoTime() - t0) / 60e9);
         }
         return 0;
     }
@@ -216,10 +189,10 @@ final class TrainCommand implements Callable<Integer>
         final SecretSplitter client = SecretSplitter.fresh();
         final double scale = Math.pow(2, 2 * fp.fractionBits());
         long iterations = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++)
+        for (int epoch = 1; epoch <= sgd.epochs; epoch++)
         {
             final int[] order = batches.nextEpoch();
-            final int shift = firstShift + (rateHalving == 0 ? 0 : (startEpoch + epoch - 2) / rateHalving);
+            final int shift = firstShift + (sgd.rateHalving == 0 ? 0 : (startEpoch + epoch - 2) / sgd.rateHalving);
             final long t0 = System.nanoTime();
             double lossSum = 0;
             int lossCount = 0;
@@ -227,21 +200,21 @@ final class TrainCommand implements Callable<Integer>
             {
                 try (Arena batchArena = Arena.ofConfined())
                 {
-                    final MemorySegment[] xy = encode(batchArena, spec, train, order, it * batch, batch, fp);
-                    lossSum += trainer.step(xy[0], xy[1], batch, shift, owner) / scale / batch;
+                    final MemorySegment[] xy = encode(batchArena, spec, train, order, it * sgd.batch, sgd.batch, fp);
+                    lossSum += trainer.step(xy[0], xy[1], sgd.batch, shift, owner) / scale / sgd.batch;
                     lossCount++;
                     iterations++;
                     if (twin != null && iterations <= verifyTwin)
                     {
-                        twin.step(xy[0], xy[1], batch, shift, owner); // draws nothing
+                        twin.step(xy[0], xy[1], sgd.batch, shift, owner); // draws nothing
                         compare(trainer, twin, batchArena, iterations);
                     }
                 }
                 final double seconds = (System.nanoTime() - t0) / 1e9;
-                if (it == perEpoch - 1 || (it + 1) % progress == 0)
+                if (it == perEpoch - 1 || (it + 1) % sgd.progress == 0)
                 {
-                    System.out.printf("epoch %d/%d iteration %d/%d: loss %.4f, %.0f images/s, ETA %.0f s%s%n", epoch, epochs,
-                        it + 1, perEpoch, lossSum / lossCount, (it + 1) * batch / seconds, seconds / (it + 1) * (perEpoch - it - 1),
+                    System.out.printf("epoch %d/%d iteration %d/%d: loss %.4f, %.0f images/s, ETA %.0f s%s%n", epoch, sgd.epochs,
+                        it + 1, perEpoch, lossSum / lossCount, (it + 1) * sgd.batch / seconds, seconds / (it + 1) * (perEpoch - it - 1),
                         twin != null && iterations <= verifyTwin ? ", twin identical so far" : "");
                     lossSum = 0;
                     lossCount = 0;

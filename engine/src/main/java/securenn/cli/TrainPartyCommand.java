@@ -44,6 +44,9 @@ final class TrainPartyCommand implements Callable<Integer>
     @Mixin
     PartyOptions options;
 
+    @Mixin
+    SgdOptions sgd;
+
     @Option(names = "--data", description = "This party's data share file(s) from `securenn share-data` (P0, P1; repeat "
         + "for several data owners, in the same order on P0 and P1).")
     List<Path> data;
@@ -51,37 +54,12 @@ final class TrainPartyCommand implements Callable<Integer>
     @Option(names = "--checkpoint", required = true, description = "This party's checkpoint directory (its own disk).")
     Path checkpoint;
 
-    @Option(names = "--epochs", defaultValue = "1", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--rate-shift", defaultValue = "7", description = "Learning rate 2^-s (default: ${DEFAULT-VALUE}).")
-    int rateShift;
-
-    @Option(names = "--rate-halving", defaultValue = "0", description = "Halve the rate every E epochs (0: never) (default: ${DEFAULT-VALUE}).")
-    int rateHalving;
-
-    @Option(names = "--loss", defaultValue = "asm", description = "asm, squared or hinge, as in `train` (default: ${DEFAULT-VALUE}).")
-    String loss;
-
-    @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum 1 − 2^−M (0: none); velocities restart at "
-        + "zero after a resume (default: ${DEFAULT-VALUE}).")
-    int momentum;
-
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the public batch order (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--checkpoint-every", defaultValue = "0", description = "Also checkpoint every N iterations (0: at "
         + "epoch ends only) (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
-
-    @Option(names = "--limit", defaultValue = "0", description = "Train on at most N rows per epoch (0: all).")
-    int limit;
-
-    @Option(names = "--progress", defaultValue = "10", description = "P0 prints progress every K iterations (default: ${DEFAULT-VALUE}).")
-    int progressEvery;
 
     @Option(names = "--seeded-keys-for-twin-checks", paramLabel = "SEED", description = "Replace the agreed stream keys "
         + "by keys derived from SEED (all three parties), so that the fixed-point twin can replay the run bit for bit. "
@@ -101,13 +79,13 @@ final class TrainPartyCommand implements Callable<Integer>
                 throw new IllegalArgumentException(role.holdsShares() ? role + " needs --data (its data share files)"
                     : "P2 holds no data shares; drop --data");
             }
-            if (progressEvery < 1)
+            if (sgd.progress < 1)
             {
-                throw new IllegalArgumentException("--progress must be at least 1 but was " + progressEvery);
+                throw new IllegalArgumentException("--progress must be at least 1 but was " + sgd.progress);
             }
             final DataShares shares = role.holdsShares() ? DataShares.read(data, role, arena) : null;
-            final TrainingPlan plan = new TrainingPlan(epochs, batch, rateShift, rateHalving,
-                new Sgd(OutputLoss.parse(loss), momentum), seed, checkpointEvery, limit);
+            final TrainingPlan plan = new TrainingPlan(sgd.epochs, sgd.batch, sgd.rateShift, sgd.rateHalving,
+                new Sgd(OutputLoss.parse(sgd.loss), sgd.momentum), seed, checkpointEvery, sgd.limit);
             plan.requireShiftsFit(p.fractionBits());
             PartyTrainer.requireFits(p.spec(), p.fractionBits(), shares);
             new Checkpoints(checkpoint, role); // refuses a directory that holds another party's checkpoints
@@ -127,11 +105,11 @@ final class TrainPartyCommand implements Callable<Integer>
                     final Checkpoints checkpoints = new Checkpoints(checkpoint, role, plan.runKey(p.spec(), p.fractionBits(),
                         rows, shares == null ? null : shares.datasets(), modelId));
                     final long start = TrainingHandshake.resumePoint(party, checkpoints.held());
-                    final long total = (long)plan.iterationsPerEpoch(rows) * epochs;
+                    final long total = (long)plan.iterationsPerEpoch(rows) * sgd.epochs;
                     if (start > total)
                     {
                         throw new IllegalStateException("the newest checkpoint all three hold is after iteration " + start
-                            + ", beyond this plan's " + total + " (" + epochs + " epochs): give --epochs at least "
+                            + ", beyond this plan's " + total + " (" + sgd.epochs + " epochs): give --epochs at least "
                             + (start + plan.iterationsPerEpoch(rows) - 1) / plan.iterationsPerEpoch(rows));
                     }
                     System.out.printf("%s: session %d formed, links %s; %d training rows, %s%n", role, session,
@@ -140,7 +118,7 @@ final class TrainPartyCommand implements Callable<Integer>
                     new PartyTrainer(party, p.spec(), p.fractionBits(), plan, shares, rows, checkpoints, modelId)
                         .run(params, start, (at, imagesPerSecond, eta) ->
                         {
-                            if (role == Role.P0 && (at.done() % progressEvery == 0 || at.done() == at.total()))
+                            if (role == Role.P0 && (at.done() % sgd.progress == 0 || at.done() == at.total()))
                             {
                                 System.out.printf("epoch %d/%d iteration %d/%d (%d of %d): %.0f images/s, ETA %.0f s%n", at.epoch(),
                                     at.epochs(), at.iteration(), at.perEpoch(), at.done(), at.total(), imagesPerSecond, eta);

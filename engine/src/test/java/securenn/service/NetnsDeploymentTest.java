@@ -35,9 +35,7 @@ class NetnsDeploymentTest
     @Test
     void shouldServeSecureInferenceAcrossThreeNetworkNamespaces() throws Exception
     {
-        final Process up = new ProcessBuilder(ROOT.resolve("bin/netns").toString(), "up", "5gbit").redirectErrorStream(true).start();
-        final String upOutput = new String(up.getInputStream().readAllBytes());
-        Assumptions.assumeTrue(up.waitFor() == 0, "network namespaces unavailable here (bin/netns up: " + upOutput.strip() + ")");
+        namespacesUpOrSkip();
         final List<Process> servers = new ArrayList<>();
         final Path dir = Files.createTempDirectory("securenn-netns");
         try (Arena arena = Arena.ofConfined())
@@ -98,6 +96,14 @@ class NetnsDeploymentTest
         }
     }
 
+    /** {@code bin/netns up 5gbit}, or skips the test naming why namespaces are unavailable. */
+    private static void namespacesUpOrSkip() throws Exception
+    {
+        final Process up = new ProcessBuilder(ROOT.resolve("bin/netns").toString(), "up", "5gbit").redirectErrorStream(true).start();
+        final String upOutput = new String(up.getInputStream().readAllBytes());
+        Assumptions.assumeTrue(up.waitFor() == 0, "network namespaces unavailable here (bin/netns up: " + upOutput.strip() + ")");
+    }
+
     /** {@code securenn ARGS} in namespace sn{@code i}, with this JVM's flags and class path. */
     private static List<String> inNamespace(final int i, final String... args)
     {
@@ -118,9 +124,7 @@ class NetnsDeploymentTest
     @Test
     void shouldTrainSecurelyAcrossThreeNetworkNamespaces() throws Exception
     {
-        final Process up = new ProcessBuilder(ROOT.resolve("bin/netns").toString(), "up", "5gbit").redirectErrorStream(true).start();
-        final String upOutput = new String(up.getInputStream().readAllBytes());
-        Assumptions.assumeTrue(up.waitFor() == 0, "network namespaces unavailable here (bin/netns up: " + upOutput.strip() + ")");
+        namespacesUpOrSkip();
         final List<Process> parties = new ArrayList<>();
         final Path dir = Files.createTempDirectory("securenn-netns-train");
         try (Arena arena = Arena.ofConfined())
