@@ -23,11 +23,11 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Three {@code train-party} processes; P1 is killed (SIGKILL) mid-epoch. P0 and P2 fail the session naming the cause
- * and wait; when P1 is started again the three form a new session, resume after the newest checkpoint all of them
- * hold, and finish the plan — every party's final checkpoint at the same iteration, and the model within a few ulps of
- * the fixed-point twin (a skipped, repeated or mismatched step would be far off: shares of two different iterations add
- * up to noise). Timing-dependent: it waits for P0's progress lines before the kill.
+ * Three {@code train-party} processes; P1 is killed (SIGKILL) mid-epoch, at its third iteration. P0 and P2 fail the
+ * session naming the cause and wait; when P1 is started again the three form a new session, resume after the newest
+ * checkpoint all of them hold, and finish the plan — every party's final checkpoint at the same iteration, and the
+ * model within a few ulps of the fixed-point twin (a skipped, repeated or mismatched step would be far off: shares of
+ * two different iterations add up to noise). Timing-dependent: it waits for P0's progress lines before the kill.
  */
 class TrainPartyRestartTest
 {
@@ -89,7 +89,7 @@ class TrainPartyRestartTest
             final Process p1 = party(config, Role.P1, "P1.log");
             all.add(p1);
             all.add(party(config, Role.P2, "P2.log"));
-            awaitLog("P0.log", "iteration 7/12 (7 of 24)", 120); // past the checkpoints after 2, 4 and 6
+            awaitLog("P0.log", "iteration 3/12 (3 of 24)", 120); // past the checkpoint after 2, far from the end
             p1.destroyForcibly().waitFor();
             awaitLog("P0.log", "session 1 failed", 60);
             awaitLog("P2.log", "session 1 failed", 60);
@@ -102,7 +102,11 @@ class TrainPartyRestartTest
                 assertThat(all.get(i).exitValue()).as("exit code of process %d:%n%s", i,
                     Files.readString(dir.resolve(i == 3 ? "P1-again.log" : "P" + i + ".log"))).isZero();
             }
-            assertThat(resumed).containsPattern("resuming after iteration (6|8)\\b");
+            final java.util.regex.Matcher at = java.util.regex.Pattern.compile("resuming after iteration (\\d+)").matcher(resumed);
+            assertThat(at.find()).isTrue();
+            final int from = Integer.parseInt(at.group(1));
+            assertThat(from).as("the newest checkpoint all three hold: one of every 2 iterations, from the one before the kill")
+                .isBetween(2, 22).matches(i -> i % 2 == 0, "even");
             final long total = (long)EPOCHS * ROWS / BATCH;
             for (final Role r : Role.values())
             {
