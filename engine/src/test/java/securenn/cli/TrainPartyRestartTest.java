@@ -46,10 +46,20 @@ class TrainPartyRestartTest
             Integer.toString(BATCH), "--seed", "3", "--checkpoint-every", "2", "--progress", "1"));
         args.addAll(r.holdsShares() ? List.of("--shares", dir.resolve(r + ".shares").toString(), "--data",
             dir.resolve(r + ".data").toString()) : List.of("--network", "A"));
-        return new ProcessBuilder(SameJvm.command(Main.class, args)).redirectErrorStream(true)
+        final Process p = new ProcessBuilder(SameJvm.command(Main.class, args)).redirectErrorStream(true)
             .redirectOutput(dir.resolve(log).toFile()).start();
+        if (r != Role.P1 || !log.equals("P1.log")) // the P1 the test kills exits on purpose
+        {
+            running.add(p);
+            logs.add(log);
+        }
+        return p;
     }
 
+    private final List<Process> running = new ArrayList<>();
+    private final List<String> logs = new ArrayList<>();
+
+    /** Waits until {@code log} says {@code text}; fails at once, with its log, if a party process exited meanwhile. */
     private String awaitLog(final String log, final String text, final int seconds) throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -60,6 +70,12 @@ class TrainPartyRestartTest
             {
                 return content;
             }
+            for (int i = 0; i < running.size(); i++)
+            {
+                final Process p = running.get(i);
+                assertThat(p.isAlive() || p.exitValue() == 0).as("%s exited with %s while waiting for '%s':%n%s", logs.get(i),
+                    p.isAlive() ? "-" : p.exitValue(), text, Files.readString(dir.resolve(logs.get(i)))).isTrue();
+            }
             assertThat(System.nanoTime()).as("%s never said '%s':%n%s", log, text, content).isLessThan(deadline);
             Thread.sleep(50);
         }
@@ -69,7 +85,7 @@ class TrainPartyRestartTest
     void aPartyKilledMidEpochShouldRejoinAndAllShouldFinishFromTheNewestCommonCheckpoint() throws Exception
     {
         final Path config = dir.resolve("cluster.toml");
-        Files.writeString(config, ClusterConfig.loopbackToml(46_700, KEYS, """
+        Files.writeString(config, ClusterConfig.loopbackToml(FreePorts.base(46_700), KEYS, """
             [session]
             mtu = 65504
             connect-timeout-ms = 20000

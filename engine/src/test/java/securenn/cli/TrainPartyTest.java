@@ -176,7 +176,7 @@ class TrainPartyTest
         try (Arena arena = Arena.ofShared())
         {
             final ModelFile.SharedModel[] start = owners(arena);
-            train(config(46_600), 2, "--seeded-keys-for-twin-checks", "77");
+            train(config(FreePorts.base(46_600)), 2, "--seeded-keys-for-twin-checks", "77");
             final int total = 2 * ROWS / BATCH;
             for (final Role r : Role.values())
             {
@@ -194,7 +194,7 @@ class TrainPartyTest
         try (Arena arena = Arena.ofShared())
         {
             final ModelFile.SharedModel[] start = owners(arena);
-            final Path config = config(46_620);
+            final Path config = config(FreePorts.base(46_630));
             train(config, 1);
             assertThat(new Checkpoints(dir.resolve("ckpt-P0"), Role.P0).held()).containsExactly(4L, 3L);
             train(config, 2); // the same plan with one more epoch: all three resume after iteration 4
