@@ -1,5 +1,6 @@
 package securenn.service;
 
+import securenn.mpc.Party;
 import securenn.mpc.Role;
 import securenn.mpc.Step;
 import securenn.nn.NetworkSpec;
@@ -35,24 +36,8 @@ public final class SessionHandshake
         }
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment out = arena.allocate(64);
-            MemorySegment.copy(mine, 0, out, ValueLayout.JAVA_BYTE, 0, 64);
-            for (final Role other : Role.values())
+            exchange(session.party(), Step.SESSION_CHECK, mine, arena, (other, theirs) ->
             {
-                if (other != role)
-                {
-                    session.party().send(other, Step.SESSION_CHECK, out);
-                }
-            }
-            for (final Role other : Role.values())
-            {
-                if (other == role)
-                {
-                    continue;
-                }
-                final MemorySegment in = arena.allocate(64);
-                session.party().receive(other, Step.SESSION_CHECK, in);
-                final byte[] theirs = in.toArray(ValueLayout.JAVA_BYTE);
                 if (!Arrays.equals(mine, 0, 32, theirs, 0, 32))
                 {
                     throw new IllegalStateException(other + " runs a different network or fixed-point precision than " + role
@@ -63,11 +48,45 @@ public final class SessionHandshake
                     throw new IllegalStateException(role + "'s and " + other + "'s model shares belong to different models "
                         + "(their model ids differ); give P0 and P1 the two files of one split");
                 }
+            });
+        }
+    }
+
+    /** What a party does with a peer's message of an {@link #exchange}. */
+    @FunctionalInterface
+    public interface Check
+    {
+        void accept(Role other, byte[] theirs);
+    }
+
+    /**
+     * One all-to-all round of a handshake: sends {@code mine} to both peers, then receives each peer's message of the
+     * same size (in role order) and hands it to {@code check}.
+     */
+    public static void exchange(final Party party, final Step step, final byte[] mine, final Arena arena, final Check check)
+    {
+        final MemorySegment out = arena.allocate(mine.length);
+        MemorySegment.copy(mine, 0, out, ValueLayout.JAVA_BYTE, 0, mine.length);
+        for (final Role other : Role.values())
+        {
+            if (other != party.role())
+            {
+                party.send(other, step, out);
+            }
+        }
+        for (final Role other : Role.values())
+        {
+            if (other != party.role())
+            {
+                final MemorySegment in = arena.allocate(mine.length);
+                party.receive(other, step, in);
+                check.accept(other, in.toArray(ValueLayout.JAVA_BYTE));
             }
         }
     }
 
-    private static byte[] sha256(final String text)
+    /** SHA-256 of the text's UTF-8 bytes: what handshakes compare instead of the text. */
+    public static byte[] sha256(final String text)
     {
         try
         {

@@ -4,13 +4,11 @@ import securenn.mpc.Party;
 import securenn.mpc.Role;
 import securenn.mpc.Step;
 import securenn.nn.NetworkSpec;
+import securenn.service.SessionHandshake;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -42,14 +40,14 @@ public final class TrainingHandshake
             if (data != null)
             {
                 MemorySegment.ofArray(mine).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, data.rows());
-                System.arraycopy(sha256(String.join(",", data.datasets())), 0, mine, 8, 32);
+                System.arraycopy(SessionHandshake.sha256(String.join(",", data.datasets())), 0, mine, 8, 32);
             }
             final byte[][] holders = new byte[2][];
             if (role.holdsShares())
             {
                 holders[role.id()] = mine;
             }
-            exchange(party, Step.TRAIN_ROWS, mine, arena, (other, theirs) ->
+            SessionHandshake.exchange(party, Step.TRAIN_ROWS, mine, arena, (other, theirs) ->
             {
                 if (other.holdsShares())
                 {
@@ -72,8 +70,8 @@ public final class TrainingHandshake
             {
                 throw new IllegalStateException("P0 and P1 announced " + n + " training rows");
             }
-            final byte[] plans = sha256(plan.describe(spec, fractionBits, (int)n));
-            exchange(party, Step.TRAIN_PLAN, plans, arena, (other, theirs) ->
+            final byte[] plans = SessionHandshake.sha256(plan.describe(spec, fractionBits, (int)n));
+            SessionHandshake.exchange(party, Step.TRAIN_PLAN, plans, arena, (other, theirs) ->
             {
                 if (!Arrays.equals(plans, theirs))
                 {
@@ -97,7 +95,7 @@ public final class TrainingHandshake
         MemorySegment.ofArray(mine).set(ValueLayout.JAVA_LONG_UNALIGNED, 0, total);
         try (Arena arena = Arena.ofConfined())
         {
-            exchange(party, Step.TRAIN_DONE, mine, arena, (other, theirs) ->
+            SessionHandshake.exchange(party, Step.TRAIN_DONE, mine, arena, (other, theirs) ->
             {
                 if (!Arrays.equals(mine, theirs))
                 {
@@ -125,7 +123,7 @@ public final class TrainingHandshake
         all.add(held.subList(0, (int)mine[0]));
         try (Arena arena = Arena.ofConfined())
         {
-            exchange(party, Step.TRAIN_RESUME, bytes, arena, (other, theirs) ->
+            SessionHandshake.exchange(party, Step.TRAIN_RESUME, bytes, arena, (other, theirs) ->
             {
                 final long[] t = MemorySegment.ofArray(theirs).toArray(ValueLayout.JAVA_LONG_UNALIGNED);
                 if (t[0] < 0 || t[0] > Checkpoints.KEEP)
@@ -137,46 +135,5 @@ public final class TrainingHandshake
         }
         return all.get(0).stream().filter(i -> all.stream().allMatch(l -> l.contains(i))).mapToLong(Long::longValue)
             .max().orElse(0);
-    }
-
-    /** What a party does with a peer's message of an exchange. */
-    private interface Check
-    {
-        void accept(Role other, byte[] theirs);
-    }
-
-    /** Sends {@code mine} to both peers, then receives and checks each peer's message of the same size. */
-    private static void exchange(final Party party, final Step step, final byte[] mine, final Arena arena, final Check check)
-    {
-        final MemorySegment out = arena.allocate(mine.length);
-        MemorySegment.copy(mine, 0, out, ValueLayout.JAVA_BYTE, 0, mine.length);
-        for (final Role other : Role.values())
-        {
-            if (other != party.role())
-            {
-                party.send(other, step, out);
-            }
-        }
-        for (final Role other : Role.values())
-        {
-            if (other != party.role())
-            {
-                final MemorySegment in = arena.allocate(mine.length);
-                party.receive(other, step, in);
-                check.accept(other, in.toArray(ValueLayout.JAVA_BYTE));
-            }
-        }
-    }
-
-    static byte[] sha256(final String text)
-    {
-        try
-        {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        }
-        catch (final NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
     }
 }

@@ -50,7 +50,7 @@ public record TrainingPlan(int epochs, int batch, int rateShift, int rateHalving
     {
         final String text = describe(spec, fractionBits, rows).replace("/epochs " + epochs + "/", "/") + "/data "
             + (datasets == null ? "-" : String.join(",", datasets)) + "/model " + (modelId == null ? "-" : modelId);
-        return java.util.HexFormat.of().formatHex(TrainingHandshake.sha256(text));
+        return java.util.HexFormat.of().formatHex(securenn.service.SessionHandshake.sha256(text));
     }
 
     /**
