@@ -44,13 +44,12 @@ public record Kernels(String name, int vectorBits, Gemm gemm, RingOps ring, Comp
     }
 
     /**
-     * The Vector API implementation with the Z_67 sampler's compaction forced: {@code byteCompress} true uses the
-     * vector compress (an instruction only with AVX-512 VBMI2), false the mask-bit compaction. For tests: both must
-     * produce the same bytes on every CPU.
+     * The Vector API implementation with the Z_67 sampler's compaction forced. For tests: every choice must produce
+     * the same bytes on every CPU, and the fast one for this CPU is what {@link #best()} picks.
      */
-    public static Kernels vector(final boolean byteCompress)
+    public static Kernels vector(final Compaction compaction)
     {
-        return load(new Class<?>[]{boolean.class}, byteCompress);
+        return load(new Class<?>[]{Compaction.class}, compaction);
     }
 
     private static Kernels load(final Class<?>[] types, final Object... args)

@@ -4,7 +4,10 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Repeats every vector kernel on small inputs enough times for C2 to compile the vector paths (an interpreted
@@ -32,6 +35,9 @@ class CompiledVectorPathTest
             final MemorySegment beta = TestData.zp(arena, n, rnd);
             beta.asSlice(0, n).elements(Ring.BYTE).forEach(x -> x.set(Ring.BYTE, 0, (byte)(x.get(Ring.BYTE, 0) & 1)));
             final MemorySegment e1 = arena.allocate(64 * 9 * 64L), e2 = arena.allocate(64 * 9 * 64L);
+            final MemorySegment shifts = TestData.zp(arena, 4, rnd);
+            // the fast compaction of every CPU that has one; VECTOR_COMPRESS runs Java code without VBMI2 (too slow here)
+            final List<Kernels> compactions = List.of(Kernels.vector(Compaction.BIT_EXTRACT), Kernels.vector(Compaction.LANE_MOVES));
             for (int rep = 0; rep < REPS; rep++)
             {
                 final String at = "seed " + seed + " repetition " + rep + " ";
@@ -57,6 +63,21 @@ class CompiledVectorPathTest
                 s.zp().privateCompareVector(za, a, beta, rep & 1, e1, 4);
                 v.zp().privateCompareVector(za, a, beta, rep & 1, e2, 4);
                 TestData.assertSameBytes(e1, e2, 4 * 64L, at + "privateCompareVector");
+                s.zp().containsZero(za, e1, 4);
+                v.zp().containsZero(za, e2, 4);
+                TestData.assertSameBytes(e1, e2, 4, at + "containsZero");
+                shifts.set(Ring.BYTE, rep % 4, (byte)rnd.nextInt(256));
+                s.zp().rotateGroups(za, shifts, e1, 4);
+                v.zp().rotateGroups(za, shifts, e2, 4);
+                TestData.assertSameBytes(e1, e2, 4 * 64L, at + "rotateGroups");
+                final int count = 64 + rep % 200;
+                final int ks = s.zp().residues(a, count, e1, 150, (rep & 1) == 1);
+                for (final Kernels compacting : compactions)
+                {
+                    final int kv = compacting.zp().residues(a, count, e2, 150, (rep & 1) == 1);
+                    assertThat(kv).as(at + "residues count").isEqualTo(ks);
+                    TestData.assertSameBytes(e1, e2, ks, at + "residues " + compacting.zp().choices());
+                }
             }
         }
     }

@@ -194,13 +194,13 @@ class ZpOpsTest
                         final MemorySegment e = arena.allocate(cap + 64L);
                         final MemorySegment a = arena.allocate(cap + 64L);
                         final int ke = SCALAR.residues(random, count, e, cap, nonZero);
-                        for (final boolean compress : new boolean[]{true, false})
+                        for (final Compaction compaction : Compaction.values())
                         {
-                            final int ka = Kernels.vector(compress).zp().residues(random, count, a, cap, nonZero);
-                            assertThat(ka).as("seed %d count %d cap %d nonZero %s byte compress %s", seed, count, cap,
-                                nonZero, compress).isEqualTo(ke);
+                            final int ka = Kernels.vector(compaction).zp().residues(random, count, a, cap, nonZero);
+                            assertThat(ka).as("seed %d count %d cap %d nonZero %s compaction %s", seed, count, cap,
+                                nonZero, compaction).isEqualTo(ke);
                             TestData.assertSameBytes(e, a, ke, "seed " + seed + " residues count " + count + " cap " + cap
-                                + " byte compress " + compress);
+                                + " compaction " + compaction);
                         }
                         for (int i = 0; i < ke; i++)
                         {

@@ -1,8 +1,11 @@
 package securenn.kernels.panama;
 
+import securenn.kernels.Compaction;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -14,7 +17,8 @@ import java.util.stream.Stream;
  */
 final class CpuFeatures
 {
-    private static final Set<String> FLAGS = read();
+    private static final List<String> CPUINFO = read();
+    private static final Set<String> FLAGS = flags();
 
     private CpuFeatures()
     {
@@ -29,22 +33,71 @@ final class CpuFeatures
         return FLAGS.contains("avx512_vbmi2") && FLAGS.contains("avx512vl");
     }
 
-    private static Set<String> read()
+    /**
+     * Whether {@code Long.compress} ({@code pext}) is one fast instruction: BMI2, except on AMD before Zen 3 (family
+     * 0x19), whose {@code pext} is microcoded and takes up to hundreds of cycles (also Hygon's Zen 1 derivatives).
+     */
+    static boolean fastBitExtract()
+    {
+        if (!FLAGS.contains("bmi2"))
+        {
+            return false;
+        }
+        final String vendor = field("vendor_id");
+        final boolean amdLike = vendor.equals("AuthenticAMD") || vendor.equals("HygonGenuine");
+        return !amdLike || family() >= 0x19;
+    }
+
+    /** The fastest Z_67 compaction this CPU runs without a Java fallback. */
+    static Compaction compaction()
+    {
+        if (byteCompress())
+        {
+            return Compaction.VECTOR_COMPRESS;
+        }
+        return fastBitExtract() ? Compaction.BIT_EXTRACT : Compaction.LANE_MOVES;
+    }
+
+    private static int family()
+    {
+        try
+        {
+            return Integer.parseInt(field("cpu family"));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return 0;
+        }
+    }
+
+    /** The first value of a {@code /proc/cpuinfo} field, or "" if absent. */
+    private static String field(final String name)
+    {
+        return CPUINFO.stream()
+            .filter(l -> l.startsWith(name) && l.indexOf(':') > 0 && l.substring(0, l.indexOf(':')).trim().equals(name))
+            .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("");
+    }
+
+    private static Set<String> flags()
+    {
+        return Stream.of(field("flags").split("\\s+")).filter(f -> !f.isEmpty()).collect(Collectors.toSet());
+    }
+
+    private static List<String> read()
     {
         final Path cpuinfo = Path.of("/proc/cpuinfo");
         if (!Files.isReadable(cpuinfo))
         {
-            return Set.of();
+            return List.of();
         }
         try (Stream<String> lines = Files.lines(cpuinfo))
         {
-            return lines.filter(l -> l.startsWith("flags")).findFirst()
-                .map(l -> Stream.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+")).collect(Collectors.toSet()))
-                .orElse(Set.of());
+            // the first processor's block: every core of one machine reports the same features
+            return lines.takeWhile(l -> !l.isBlank()).toList();
         }
         catch (final IOException | RuntimeException ex)
         {
-            return Set.of();
+            return List.of();
         }
     }
 }

@@ -1,6 +1,7 @@
 package securenn.kernels.panama;
 
 import jdk.incubator.vector.LongVector;
+import securenn.kernels.Compaction;
 import securenn.kernels.Kernels;
 
 /**
@@ -13,17 +14,17 @@ public final class PanamaKernels
     {
     }
 
-    /** The kernels for this CPU: byte compress only where it has an instruction ({@link CpuFeatures#byteCompress}). */
+    /** The kernels for this CPU: the Z_67 compaction from {@link CpuFeatures#compaction()}. */
     public static Kernels create()
     {
-        return create(CpuFeatures.byteCompress());
+        return create(CpuFeatures.compaction());
     }
 
-    /** With the Z_67 sampler's compaction chosen (tests run both on every CPU: they must agree byte for byte). */
-    public static Kernels create(final boolean byteCompress)
+    /** With the Z_67 sampler's compaction chosen (tests run every choice on every CPU: they must agree byte for byte). */
+    public static Kernels create(final Compaction compaction)
     {
         final int bits = LongVector.SPECIES_PREFERRED.vectorBitSize();
         return new Kernels("vector", bits, new VectorGemm(), new VectorRingOps(), new VectorCompareOps(),
-            new VectorZpOps(byteCompress));
+            new VectorZpOps(compaction));
     }
 }

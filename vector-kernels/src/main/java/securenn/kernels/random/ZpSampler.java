@@ -11,8 +11,8 @@ import java.lang.foreign.MemorySegment;
  * Uniform values of Z_p and Z_p* (p = 67) from a pseudorandom stream, one per byte, by rejection sampling: a byte
  * below 201 = 3·67 gives {@code b mod 67} (79% acceptance), so every value is exactly equally likely.
  *
- * <p>Works in chunks: up to {@value #CHUNK} stream bytes at a time go through the {@link ZpOps#residues} kernel (a
- * compress of the accepted lanes with the Vector API). How many stream bytes a call consumes depends only on the
+ * <p>Works in chunks: up to {@value #CHUNK} stream bytes at a time go through the {@link ZpOps#residues} kernel (the
+ * accepted lanes compacted as this CPU does it fastest: {@link securenn.kernels.Compaction}). How many stream bytes a call consumes depends only on the
  * stream and on n, whatever kernels run, so two parties sampling from one stream stay in step.
  */
 public final class ZpSampler
