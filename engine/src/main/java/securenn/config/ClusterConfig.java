@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  * threading = "invoker"        # Aeron media driver: invoker (in the party's thread), shared, dedicated
  * mtu = 1408                   # Aeron datagram size: ≤ the network's MTU minus 28 bytes of IP/UDP header, a
  *                              # multiple of 32 (1408 for Ethernet, 8960 for jumbo frames, 65504 on loopback)
+ * kernel-threads = 1           # threads a party's large matrix products use (1 to 256; default 1: on one host the
+ *                              # three parties already share the cores; a party with a host of its own may use its cores)
  *
  * [service]
  * max-batch = 128              # dynamic batching: run a batch when this many requests wait ...
@@ -50,7 +52,8 @@ import java.util.concurrent.TimeUnit;
  * where its {@code --identity} option says.
  */
 public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, Path[] publicKeys, long connectTimeoutMs,
-    long messageTimeoutMs, long stallTimeoutMs, String idle, ThreadingMode threading, int mtu, Service service)
+    long messageTimeoutMs, long stallTimeoutMs, String idle, ThreadingMode threading, int mtu, int kernelThreads,
+    Service service)
 {
     /** The inference service's batching and admission settings. */
     public record Service(int maxBatch, long maxWaitMs, int queueCapacity, long requestTimeoutMs)
@@ -60,7 +63,8 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
     private static final Map<String, Set<String>> KNOWN = Map.of(
         "parties", Set.of("P0", "P1", "P2"),
         "party", Set.of("host", "port", "client-port", "public-key"),
-        "session", Set.of("connect-timeout-ms", "message-timeout-ms", "stall-timeout-ms", "idle", "threading", "mtu"),
+        "session", Set.of("connect-timeout-ms", "message-timeout-ms", "stall-timeout-ms", "idle", "threading", "mtu",
+            "kernel-threads"),
         "service", Set.of("max-batch", "max-wait-ms", "queue-capacity", "request-timeout-ms"),
         "", Set.of("parties", "session", "service"));
 
@@ -141,6 +145,7 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
         {
             throw r.bad("session.mtu", String.valueOf(mtu), "must be a multiple of 32");
         }
+        final int kernelThreads = (int)r.number(session, "session.kernel-threads", "kernel-threads", 1, 1, 256);
         final JsonNode service = r.table(root, "service", false);
         r.known(service, "service", KNOWN.get("service"));
         final Service s = new Service(
@@ -159,7 +164,8 @@ public record ClusterConfig(Path source, Endpoint[] parties, int[] clientPorts, 
                 }
             }
         }
-        return new ClusterConfig(file, endpoints, clientPorts, publicKeys, connect, message, stall, idle, threading, mtu, s);
+        return new ClusterConfig(file, endpoints, clientPorts, publicKeys, connect, message, stall, idle, threading, mtu,
+            kernelThreads, s);
     }
 
     /**

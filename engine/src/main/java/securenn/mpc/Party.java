@@ -21,6 +21,7 @@ public final class Party
     private final Kernels kernels;
     private MessageTap tap;
     private DRelu.Method dreluMethod = DRelu.Method.ONE_COMPARE;
+    private int kernelThreads = 1;
     private final ScratchMemory scratch = new ScratchMemory();
 
     /** Sees every message this party receives, after it arrived: for the privacy smoke tests and debugging. */
@@ -86,6 +87,45 @@ public final class Party
     {
         this.dreluMethod = method;
     }
+
+    /** Threads this party's large matrix products may use (the cluster config's {@code session.kernel-threads}). */
+    public int kernelThreads()
+    {
+        return kernelThreads;
+    }
+
+    public void kernelThreads(final int threads)
+    {
+        if (threads < 1)
+        {
+            throw new IllegalArgumentException("kernel threads must be at least 1, not " + threads);
+        }
+        this.kernelThreads = threads;
+    }
+
+    /**
+     * Threads for one product of m·k·n multiply-adds: {@link #kernelThreads()} if the product is large enough to pay
+     * for handing work to other threads (at least {@value #PARALLEL_MACS} multiply-adds) and every operand is readable
+     * from them (scratch blocks are; small temporaries live in confined arenas), else 1.
+     */
+    public int gemmThreads(final long macs, final MemorySegment... operands)
+    {
+        if (kernelThreads == 1 || macs < PARALLEL_MACS)
+        {
+            return 1;
+        }
+        for (final MemorySegment s : operands)
+        {
+            if (!s.isAccessibleBy(securenn.kernels.Gemm.OTHER_THREAD))
+            {
+                return 1;
+            }
+        }
+        return kernelThreads;
+    }
+
+    /** Below this many multiply-adds (about 0.3 ms on one core) a product stays on the calling thread. */
+    static final long PARALLEL_MACS = 1L << 20;
 
     public void tap(final MessageTap tap)
     {

@@ -58,7 +58,9 @@ public final class PartySession implements AutoCloseable
             {
                 awaitConnected(transport, stillWaiting);
                 final Randomness randomness = SessionKeys.agree(role, transport, ids, encrypt);
-                return new PartySession(driver, transport, new Party(role, transport, randomness, Kernels.best()));
+                final Party party = new Party(role, transport, randomness, Kernels.best());
+                party.kernelThreads(config.kernelThreads());
+                return new PartySession(driver, transport, party);
             }
             catch (final RuntimeException ex)
             {
@@ -118,7 +120,9 @@ public final class PartySession implements AutoCloseable
      */
     public Party partyWith(final Randomness randomness)
     {
-        return new Party(party.role(), transport, randomness, Kernels.best());
+        final Party p = new Party(party.role(), transport, randomness, Kernels.best());
+        p.kernelThreads(party.kernelThreads());
+        return p;
     }
 
     public Role role()

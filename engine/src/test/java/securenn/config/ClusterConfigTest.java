@@ -48,6 +48,7 @@ class ClusterConfigTest
         assertThat(c.service().maxBatch()).isEqualTo(64);
         assertThat(c.service().maxWaitMs()).isEqualTo(5);
         assertThat(c.messageTimeoutMs()).isEqualTo(10_000);
+        assertThat(c.kernelThreads()).isEqualTo(1);
         assertThat(c.endpoint(Role.P1).host()).isEqualTo("10.0.0.2");
         assertThatThrownBy(() -> c.clientPort(Role.P2)).hasMessageContaining("P2 serves no clients");
         assertThat(c.publicKey(Role.P0)).isEqualTo(Path.of("keys/P0.pub").toAbsolutePath());
@@ -66,6 +67,7 @@ class ClusterConfigTest
         "[parties.P2]|[parties.P3]|unknown field 'parties.P3'",
         "public-key = \"keys/P1.pub\"|public-key = 7|parties.P1.public-key = 7: must be a non-empty string",
         "public-key = \"keys/P1.pub\"|# no key|missing field parties.P1.public-key",
+        "[service]|[session]\\nkernel-threads = 0\\n[service]|session.kernel-threads = 0: must be in [1, 256]",
     })
     void shouldNameTheBadFieldAndValue(final String from, final String to, final String message)
     {

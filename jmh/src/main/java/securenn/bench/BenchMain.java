@@ -84,6 +84,7 @@ public final class BenchMain
           --quick          shorter runs: a smoke test with wider error bars
           --out DIR        where reports go (default: perf-reports)
           --include REGEX  kernels only: benchmarks whose name matches, e.g. 'GemmBench'
+          --kernel-threads N protocols: threads each party's large matrix products may use (default 1).
           --threading MODE protocols, inference, training: the Aeron driver threading, INVOKER or SHARED (default:
                    INVOKER; SHARED for training)
         """;
@@ -100,6 +101,7 @@ public final class BenchMain
         Path out = Path.of("perf-reports");
         String include = null;
         String threading = "default";
+        int kernelThreads = 1;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -114,6 +116,7 @@ public final class BenchMain
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--include" -> include = value(args, ++i, "--include");
                 case "--threading" -> threading = value(args, ++i, "--threading");
+                case "--kernel-threads" -> kernelThreads = positive(value(args, ++i, "--kernel-threads"), "--kernel-threads");
                 default ->
                 {
                     if (args[i].startsWith("-") || suite != null)
@@ -136,7 +139,7 @@ public final class BenchMain
         {
             case "kernels" -> kernels(out, quick, include);
             case "transport" -> transport(out, quick);
-            case "protocols" -> protocols(out, quick, threading);
+            case "protocols" -> protocols(out, quick, threading, kernelThreads);
             case "inference" -> inference(out, quick, threading);
             case "training" -> training(out, quick, threading);
             case "serve" -> serve(out, quick);
@@ -149,7 +152,7 @@ public final class BenchMain
                 final long t0 = System.nanoTime();
                 kernels(out, quick, include);
                 transport(out, quick);
-                protocols(out, quick, threading);
+                protocols(out, quick, threading, kernelThreads);
                 inference(out, quick, threading);
                 training(out, quick, threading);
                 serve(out, quick);
@@ -184,13 +187,33 @@ public final class BenchMain
         wrote(out, "transport");
     }
 
-    private static void protocols(final Path out, final boolean quick, final String threading) throws Exception
+    private static int positive(final String v, final String option)
+    {
+        try
+        {
+            final int n = Integer.parseInt(v);
+            if (n >= 1)
+            {
+                return n;
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            // reported below
+        }
+        fail(option + " must be a positive integer but was " + v);
+        return 1;
+    }
+
+    private static void protocols(final Path out, final boolean quick, final String threading, final int kernelThreads)
+        throws Exception
     {
         progress("protocols");
-        final List<Map<String, Object>> rows = new ProtocolBench(quick, threading, "protocols").run();
+        final List<Map<String, Object>> rows = new ProtocolBench(quick, threading, "protocols").kernelThreads(kernelThreads).run();
         new ProtocolReport(MachineInfo.current(), rows, "Three party processes on this host over Aeron UDP loopback "
-            + "(driver threading " + (threading.equals("default") ? "INVOKER, the default" : threading)
-            + "), one kernel thread each.").write(out);
+            + "(driver threading " + (threading.equals("default") ? "INVOKER, the default" : threading) + "), "
+            + (kernelThreads == 1 ? "one kernel thread each." : kernelThreads + " kernel threads each for matrix products "
+            + "of at least 2^20 multiply-adds whose operands other threads can read.")).write(out);
         wrote(out, "protocols");
     }
 

@@ -33,6 +33,7 @@ public final class ProtocolBench
 
     private final boolean encrypt;
     private String idle = "default";
+    private int kernelThreads = 1;
 
     /** @param suite "protocols" (Table 8) or "inference" (Table 7), "training", "encryption"; links in plaintext */
     public ProtocolBench(final boolean quick, final String threading, final String suite)
@@ -56,6 +57,13 @@ public final class ProtocolBench
             .messageTimeout(60, TimeUnit.SECONDS).partyIdle(idle.equals("default") ? suite.partyIdle : idle);
         final String mode = threading.equals("default") ? suite.defaultThreading : threading;
         return mode == null ? c : c.threadingMode(ThreadingMode.valueOf(mode));
+    }
+
+    /** Threads each party's large matrix products may use ({@code session.kernel-threads} of a cluster config). */
+    public ProtocolBench kernelThreads(final int threads)
+    {
+        this.kernelThreads = threads;
+        return this;
     }
 
     /** Overrides the suite's idle strategy for the parties (one of {@link securenn.transport.IdleStrategies#NAMES}). */
@@ -86,11 +94,12 @@ public final class ProtocolBench
             final List<ProtocolRunner.Measured> mine;
             try (EmbeddedDriver driver = EmbeddedDriver.start(config(base, threading, idle, suite));
                 PartyTransport transport = PartyTransport.open(0, driver);
-                Arena arena = Arena.ofConfined())
+                Arena arena = Arena.ofShared()) // inputs readable by kernel threads
             {
                 transport.awaitConnected();
                 BenchLinkKeys.secureIf(encrypt, transport);
                 final Party party = new Party(Role.P0, transport, Randomness.seededForTwinChecks(Role.P0, SEED), Kernels.best());
+                party.kernelThreads(kernelThreads);
                 mine = new ProtocolRunner(party, quick, suite.passes, arena).runAll(suite.cases());
             }
             final long[][] childBytes = new long[2][mine.size()];
@@ -154,6 +163,6 @@ public final class ProtocolBench
     private Process child(final int party, final int base) throws IOException
     {
         return ChildJvm.start(ProtocolBenchPeer.class, Integer.toString(party), Integer.toString(base), Boolean.toString(quick),
-            threading, suite.name(), Boolean.toString(encrypt), idle);
+            threading, suite.name(), Boolean.toString(encrypt), idle, Integer.toString(kernelThreads));
     }
 }

@@ -28,11 +28,12 @@ public final class ProtocolBenchPeer
         final TransportConfig config = ProtocolBench.config(Integer.parseInt(args[1]), args[3], args[6], suite);
         try (EmbeddedDriver driver = EmbeddedDriver.start(config);
             PartyTransport transport = PartyTransport.open(role.id(), driver);
-            Arena arena = Arena.ofConfined())
+            Arena arena = Arena.ofShared()) // inputs readable by kernel threads
         {
             transport.awaitConnected();
             BenchLinkKeys.secureIf(Boolean.parseBoolean(args[5]), transport);
             final Party party = new Party(role, transport, Randomness.seededForTwinChecks(role, ProtocolBench.SEED), Kernels.best());
+            party.kernelThreads(Integer.parseInt(args[7]));
             final List<ProtocolRunner.Measured> results =
                 new ProtocolRunner(party, Boolean.parseBoolean(args[2]), suite.passes, arena).runAll(suite.cases());
             for (int i = 0; i < results.size(); i++)
