@@ -29,6 +29,16 @@ final class CpuFeatures
         return FLAGS.contains("avx512_vbmi2") && FLAGS.contains("avx512vl");
     }
 
+    /**
+     * Whether 64-bit lanes have a multiply instruction (AVX-512 DQ's {@code vpmullq}; the Vector API uses it with
+     * AVX-512 VL for vectors below 512 bits, and every AVX-512 DQ CPU has VL). AVX2 CPUs such as AMD Zen 3 lack it,
+     * and there {@code LongVector.mul} compiles to a 7-instruction emulation.
+     */
+    static boolean laneMultiply64()
+    {
+        return FLAGS.contains("avx512dq");
+    }
+
     private static Set<String> read()
     {
         final Path cpuinfo = Path.of("/proc/cpuinfo");
