@@ -36,6 +36,9 @@ final class VectorGemm implements Gemm
     private static final int NR = 3 * L;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    /** Row blocks of A the 32-bit kernel packs at a time: 128 rows, 800 KiB at k = 800 (bounded scratch). */
+    private static final int CHUNK32 = 64;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Whether the packed products use {@code LongVector.mul} (true) or {@link Mul32Gemm}'s 32-bit kernel. */
@@ -196,20 +199,31 @@ final class VectorGemm implements Gemm
     }
 
     /**
-     * {@link #blockRange} with {@link Mul32Gemm}'s 2×2-vector kernel. All rows of the range are packed first and the
-     * panels are the outer loop, so one panel of B (k·NR longs: 50 KiB at k = 800) stays in L2 while every row block
-     * passes over it; partial tiles are combined element by element.
+     * {@link #blockRange} with {@link Mul32Gemm}'s 2×2-vector kernel. Up to {@link #CHUNK32} row blocks of A are
+     * packed at a time and the panels are the outer loop over them, so one panel of B (k·NR longs: 50 KiB at k = 800)
+     * stays in L2 while every row block of the chunk passes over it; partial tiles are combined element by element.
      */
     private static void blockRange32(
         final MemorySegment a, final Transpose ta, final long[] packedB, final MemorySegment c,
         final int m, final int k, final int n, final boolean accumulate,
         final int rb0, final int rb1, final int p0, final int p1)
     {
+        for (int from = rb0; from < rb1; from += CHUNK32)
+        {
+            final int to = Math.min(rb1, from + CHUNK32);
+            final long[] packedA = SCRATCH.get().packA((long)(to - from) * Mul32Gemm.MR * k);
+            Mul32Gemm.packA(a, ta, m, k, from, to, packedA);
+            chunk32(packedA, packedB, c, m, k, n, accumulate, from, to, p0, p1);
+        }
+    }
+
+    /** The tiles of row blocks [rb0, rb1) (packed A from rb0) × panels [p0, p1), panels outer. */
+    private static void chunk32(final long[] packedA, final long[] packedB, final MemorySegment c, final int m,
+        final int k, final int n, final boolean accumulate, final int rb0, final int rb1, final int p0, final int p1)
+    {
         final int mr = Mul32Gemm.MR;
         final int nr = Mul32Gemm.NR;
         final Scratch scratch = SCRATCH.get();
-        final long[] packedA = scratch.packA((long)(rb1 - rb0) * mr * k);
-        Mul32Gemm.packA(a, ta, m, k, rb0, rb1, packedA);
         final long[] lo = scratch.lo32;
         final int[] cross = scratch.cross32;
         final long rowBytes = (long)n * Long.BYTES;
