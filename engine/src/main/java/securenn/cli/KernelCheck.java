@@ -21,7 +21,8 @@ final class KernelCheck
         final Kernels kernels = Kernels.best();
         out.printf("securenn kernel self-check: %s kernels (%d-bit vectors) vs scalar oracle, seed %d, %d cores%s%n",
             kernels.name(), kernels.vectorBits(), seed, Runtime.getRuntime().availableProcessors(),
-            kernels.zp().choices().isEmpty() ? "" : "; " + kernels.zp().choices());
+            (kernels.gemm().choices().isEmpty() ? "" : "; " + kernels.gemm().choices())
+                + (kernels.zp().choices().isEmpty() ? "" : "; " + kernels.zp().choices()));
         final List<KernelSelfCheck.Result> results = new KernelSelfCheck(kernels, seed).run();
         out.printf("%-24s %-22s %-7s %11s %11s %8s%n", "kernel", "shape", "agrees", "scalar ms", kernels.name() + " ms",
             "speedup");

@@ -29,6 +29,12 @@ public interface Gemm
         MemorySegment a, Transpose ta, MemorySegment b, Transpose tb, MemorySegment c,
         int m, int k, int n, boolean accumulate, int threads);
 
+    /** Choices this implementation made for this CPU, for the kernels' log line (empty: none). */
+    default String choices()
+    {
+        return "";
+    }
+
     /** Validates the arguments of {@link #multiply}; implementations call it before touching memory. */
     static void check(
         final MemorySegment a, final Transpose ta, final MemorySegment b, final Transpose tb, final MemorySegment c,

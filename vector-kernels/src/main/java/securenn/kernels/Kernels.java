@@ -52,13 +52,39 @@ public record Kernels(String name, int vectorBits, Gemm gemm, RingOps ring, Comp
         return load(new Class<?>[]{Compaction.class}, compaction);
     }
 
-    private static Kernels load(final Class<?>[] types, final Object... args)
+    /**
+     * The Vector API GEMM with its micro-kernel forced: {@code laneMultiply64} true uses {@code LongVector.mul} (an
+     * instruction only with AVX-512 DQ), false the 32-bit-halves kernel. For tests: both must match the scalar twin
+     * on every CPU.
+     *
+     * @throws IllegalStateException naming the cause if {@code jdk.incubator.vector} is not available
+     */
+    public static Gemm vectorGemm(final boolean laneMultiply64)
+    {
+        requireVectorModule();
+        try
+        {
+            return (Gemm)Class.forName("securenn.kernels.panama.PanamaKernels")
+                .getMethod("gemm", boolean.class).invoke(null, laneMultiply64);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new IllegalStateException("cannot load the Vector API GEMM: " + ex, ex);
+        }
+    }
+
+    private static void requireVectorModule()
     {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty())
         {
             throw new IllegalStateException(
                 "the Vector API is not available: start the JVM with --add-modules jdk.incubator.vector");
         }
+    }
+
+    private static Kernels load(final Class<?>[] types, final Object... args)
+    {
+        requireVectorModule();
         try
         {
             return (Kernels)Class.forName("securenn.kernels.panama.PanamaKernels")
@@ -93,6 +119,7 @@ public record Kernels(String name, int vectorBits, Gemm gemm, RingOps ring, Comp
             }
             LOG.log(Level.INFO, "securenn kernels: " + chosen.name()
                 + (chosen.vectorBits() > 0 ? " (" + chosen.vectorBits() + "-bit vectors)" : "")
+                + (chosen.gemm().choices().isEmpty() ? "" : "; " + chosen.gemm().choices())
                 + (chosen.zp().choices().isEmpty() ? "" : "; " + chosen.zp().choices()));
             return chosen;
         }

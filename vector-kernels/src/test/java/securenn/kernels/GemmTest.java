@@ -20,6 +20,9 @@ class GemmTest
 {
     private static final Gemm SCALAR = Kernels.scalar().gemm();
     private static final Gemm VECTOR = Kernels.vector().gemm();
+    /** Both micro-kernels, whatever this CPU would choose: 64-bit lane multiply and 32-bit halves. */
+    private static final Gemm[] KERNELS = {Kernels.vectorGemm(true), Kernels.vectorGemm(false)};
+    private static final String[] KERNEL_NAMES = {"mul64", "mul32"};
 
     static Stream<Arguments> shapes()
     {
@@ -36,6 +39,7 @@ class GemmTest
         }
         out.add(Arguments.of(1, 784, 128));
         out.add(Arguments.of(128, 100, 130));
+        out.add(Arguments.of(7, 800, 19));
         out.add(Arguments.of(3, 0, 5));
         out.add(Arguments.of(0, 4, 5));
         return out.stream();
@@ -60,12 +64,16 @@ class GemmTest
                     {
                         final MemorySegment expected = copy(arena, c0, (long)m * n);
                         SCALAR.multiply(a, ta, b, tb, expected, m, k, n, acc);
-                        for (final int threads : new int[]{1, 2, 3})
+                        for (int g = 0; g < KERNELS.length; g++)
                         {
-                            final MemorySegment actual = copy(arena, c0, (long)m * n);
-                            VECTOR.multiply(a, ta, b, tb, actual, m, k, n, acc, threads);
-                            TestData.assertSameLongs(expected, actual, (long)m * n, "seed " + seed + " m=" + m + " k=" + k
-                                + " n=" + n + " ta=" + ta + " tb=" + tb + " acc=" + acc + " threads=" + threads);
+                            for (final int threads : new int[]{1, 2, 3})
+                            {
+                                final MemorySegment actual = copy(arena, c0, (long)m * n);
+                                KERNELS[g].multiply(a, ta, b, tb, actual, m, k, n, acc, threads);
+                                TestData.assertSameLongs(expected, actual, (long)m * n, KERNEL_NAMES[g] + " seed "
+                                    + seed + " m=" + m + " k=" + k + " n=" + n + " ta=" + ta + " tb=" + tb + " acc="
+                                    + acc + " threads=" + threads);
+                            }
                         }
                     }
                 }
@@ -114,11 +122,24 @@ class GemmTest
             final MemorySegment a = TestData.longs(arena, (long)m * k, rnd);
             final MemorySegment b = TestData.longs(arena, (long)k * n, rnd);
             final MemorySegment expected = TestData.zeros(arena, (long)m * n * 8);
-            final MemorySegment actual = TestData.zeros(arena, (long)m * n * 8);
             SCALAR.multiply(a, Transpose.NO, b, Transpose.NO, expected, m, k, n, false);
-            VECTOR.multiply(a, Transpose.NO, b, Transpose.NO, actual, m, k, n, false, 2);
-            TestData.assertSameLongs(expected, actual, (long)m * n, "seed " + seed + " tall-skinny");
+            for (int g = 0; g < KERNELS.length; g++)
+            {
+                final MemorySegment actual = TestData.zeros(arena, (long)m * n * 8);
+                KERNELS[g].multiply(a, Transpose.NO, b, Transpose.NO, actual, m, k, n, false, 2);
+                TestData.assertSameLongs(expected, actual, (long)m * n, KERNEL_NAMES[g] + " seed " + seed
+                    + " tall-skinny");
+            }
         }
+    }
+
+    @Test
+    void shouldNameTheMicroKernelChoice()
+    {
+        assertThat(Kernels.vectorGemm(true).choices()).contains("64-bit lanes");
+        assertThat(Kernels.vectorGemm(false).choices()).contains("32-bit halves");
+        assertThat(VECTOR.choices()).startsWith("GEMM multiplies with");
+        assertThat(SCALAR.choices()).isEmpty();
     }
 
     @Test

@@ -34,6 +34,16 @@ final class CpuFeatures
     }
 
     /**
+     * Whether 64-bit lanes have a multiply instruction (AVX-512 DQ's {@code vpmullq}; the Vector API uses it with
+     * AVX-512 VL for vectors below 512 bits, and every AVX-512 DQ CPU has VL). AVX2 CPUs such as AMD Zen 3 lack it,
+     * and there {@code LongVector.mul} compiles to a 7-instruction emulation.
+     */
+    static boolean laneMultiply64()
+    {
+        return FLAGS.contains("avx512dq");
+    }
+
+    /**
      * Whether {@code Long.compress} ({@code pext}) is one fast instruction: BMI2, except on AMD before Zen 3 (family
      * 0x19), whose {@code pext} is microcoded and takes up to hundreds of cycles (also Hygon's Zen 1 derivatives).
      */

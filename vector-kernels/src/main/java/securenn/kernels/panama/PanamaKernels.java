@@ -2,6 +2,7 @@ package securenn.kernels.panama;
 
 import jdk.incubator.vector.LongVector;
 import securenn.kernels.Compaction;
+import securenn.kernels.Gemm;
 import securenn.kernels.Kernels;
 
 /**
@@ -14,10 +15,23 @@ public final class PanamaKernels
     {
     }
 
-    /** The kernels for this CPU: the Z_67 compaction from {@link CpuFeatures#compaction()}. */
+    /**
+     * The kernels for this CPU: the Z_67 compaction from {@link CpuFeatures#compaction()}, the GEMM's 64-bit lane
+     * multiply only where it has an instruction ({@link CpuFeatures#laneMultiply64}).
+     */
     public static Kernels create()
     {
         return create(CpuFeatures.compaction());
+    }
+
+    /**
+     * The Vector API GEMM with its micro-kernel forced: {@code laneMultiply64} true multiplies 64-bit lanes
+     * ({@code LongVector.mul}, one instruction only with AVX-512 DQ), false 32-bit halves. For tests: both must
+     * match the scalar twin on every CPU.
+     */
+    public static Gemm gemm(final boolean laneMultiply64)
+    {
+        return new VectorGemm(laneMultiply64);
     }
 
     /** With the Z_67 sampler's compaction chosen (tests run every choice on every CPU: they must agree byte for byte). */

@@ -23,6 +23,10 @@ import java.util.concurrent.CompletableFuture;
  * <p>Edges are handled outside the micro-kernel: leftover rows use a 1×3-vector kernel, and a partial last panel
  * is computed into a scratch tile whose valid part is copied out. Thin products (m &lt; 4, B not transposed, such
  * as one image through a fully-connected layer) skip packing and stream B's rows directly.
+ *
+ * <p>On CPUs without a lane-wise 64-bit multiply ({@link CpuFeatures#laneMultiply64}: no AVX-512 DQ) the packed
+ * products use {@link Mul32Gemm}'s 2×2-vector kernel of 32-bit multiplies instead; the choice is made once, at
+ * construction, and named by {@link #choices()}. Thin products keep {@code LongVector.mul} on every CPU.
  */
 final class VectorGemm implements Gemm
 {
@@ -32,7 +36,32 @@ final class VectorGemm implements Gemm
     private static final int NR = 3 * L;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    /** Row blocks of A the 32-bit kernel packs at a time: 128 rows, 800 KiB at k = 800 (bounded scratch). */
+    private static final int CHUNK32 = 64;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Whether the packed products use {@code LongVector.mul} (true) or {@link Mul32Gemm}'s 32-bit kernel. */
+    private final boolean laneMultiply64;
+
+    /** The kernel for this CPU: {@code LongVector.mul} only where it is one instruction. */
+    VectorGemm()
+    {
+        this(CpuFeatures.laneMultiply64());
+    }
+
+    /** With the micro-kernel forced (tests run both on every CPU: they must agree with the scalar twin). */
+    VectorGemm(final boolean laneMultiply64)
+    {
+        this.laneMultiply64 = laneMultiply64;
+    }
+
+    @Override
+    public String choices()
+    {
+        return "GEMM multiplies with " + (laneMultiply64 ? "64-bit lanes (vpmullq)"
+            : "32-bit halves (vpmuludq + vpmulld; no vpmullq on this CPU: LongVector.mul would be emulated)");
+    }
 
     @Override
     public void multiply(
@@ -70,23 +99,38 @@ final class VectorGemm implements Gemm
             addInto(c, product, (long)m * n);
             return;
         }
-        final int panels = (n + NR - 1) / NR;
-        final long[] packedB = SCRATCH.get().packB((long)panels * k * NR);
-        packB(b, tb, k, n, packedB);
-        final int rowBlocks = (m + MR - 1) / MR;
+        final boolean mul32 = !laneMultiply64;
+        final int nr = mul32 ? Mul32Gemm.NR : NR;
+        final int panels = (n + nr - 1) / nr;
+        final Scratch scratch = SCRATCH.get();
+        final long[] packedB = scratch.packB((long)panels * k * nr);
+        if (mul32)
+        {
+            Mul32Gemm.packB(b, tb, k, n, packedB);
+        }
+        else
+        {
+            packB(b, tb, k, n, packedB);
+        }
+        final int rowBlocks = (m + rows(mul32) - 1) / rows(mul32);
         final int workers = Math.min(threads, Math.max(rowBlocks, panels));
         if (workers <= 1)
         {
-            blockRange(a, ta, packedB, c, m, k, n, accumulate, 0, rowBlocks, 0, panels);
+            blockRange(a, ta, packedB, c, m, k, n, accumulate, mul32, 0, rowBlocks, 0, panels);
             return;
         }
-        parallel(a, ta, packedB, c, m, k, n, accumulate, rowBlocks, panels, workers);
+        parallel(a, ta, packedB, c, m, k, n, accumulate, mul32, rowBlocks, panels, workers);
+    }
+
+    private static int rows(final boolean mul32)
+    {
+        return mul32 ? Mul32Gemm.MR : MR;
     }
 
     private static void parallel(
         final MemorySegment a, final Transpose ta, final long[] packedB, final MemorySegment c,
-        final int m, final int k, final int n, final boolean accumulate, final int rowBlocks, final int panels,
-        final int workers)
+        final int m, final int k, final int n, final boolean accumulate, final boolean mul32, final int rowBlocks,
+        final int panels, final int workers)
     {
         final boolean byRows = rowBlocks >= panels;
         final int units = byRows ? rowBlocks : panels;
@@ -96,33 +140,38 @@ final class VectorGemm implements Gemm
             final int from = (int)((long)units * w / workers);
             final int to = (int)((long)units * (w + 1) / workers);
             pending[w - 1] = CompletableFuture.runAsync(() -> run(a, ta, packedB, c, m, k, n, accumulate,
-                byRows, from, to, rowBlocks, panels), KernelThreads.pool(workers - 1));
+                mul32, byRows, from, to, rowBlocks, panels), KernelThreads.pool(workers - 1));
         }
-        run(a, ta, packedB, c, m, k, n, accumulate, byRows, 0, units / workers, rowBlocks, panels);
+        run(a, ta, packedB, c, m, k, n, accumulate, mul32, byRows, 0, units / workers, rowBlocks, panels);
         CompletableFuture.allOf(pending).join();
     }
 
     private static void run(
         final MemorySegment a, final Transpose ta, final long[] packedB, final MemorySegment c,
-        final int m, final int k, final int n, final boolean accumulate, final boolean byRows, final int from,
-        final int to, final int rowBlocks, final int panels)
+        final int m, final int k, final int n, final boolean accumulate, final boolean mul32, final boolean byRows,
+        final int from, final int to, final int rowBlocks, final int panels)
     {
         if (byRows)
         {
-            blockRange(a, ta, packedB, c, m, k, n, accumulate, from, to, 0, panels);
+            blockRange(a, ta, packedB, c, m, k, n, accumulate, mul32, from, to, 0, panels);
         }
         else
         {
-            blockRange(a, ta, packedB, c, m, k, n, accumulate, 0, rowBlocks, from, to);
+            blockRange(a, ta, packedB, c, m, k, n, accumulate, mul32, 0, rowBlocks, from, to);
         }
     }
 
     /** Computes the C tiles of row blocks [rb0, rb1) × panels [p0, p1). */
     private static void blockRange(
         final MemorySegment a, final Transpose ta, final long[] packedB, final MemorySegment c,
-        final int m, final int k, final int n, final boolean accumulate,
+        final int m, final int k, final int n, final boolean accumulate, final boolean mul32,
         final int rb0, final int rb1, final int p0, final int p1)
     {
+        if (mul32)
+        {
+            blockRange32(a, ta, packedB, c, m, k, n, accumulate, rb0, rb1, p0, p1);
+            return;
+        }
         final Scratch scratch = SCRATCH.get();
         final long[] packedA = scratch.packA((long)MR * k);
         final long[] tile = scratch.tile;
@@ -145,6 +194,72 @@ final class VectorGemm implements Gemm
                     edgeTile(packedA, packedB, bOff, k, rows, tile);
                     storeTile(tile, c, i0, j0, rows, cols, n, accumulate);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #blockRange} with {@link Mul32Gemm}'s 2×2-vector kernel. Up to {@link #CHUNK32} row blocks of A are
+     * packed at a time and the panels are the outer loop over them, so one panel of B (k·NR longs: 50 KiB at k = 800)
+     * stays in L2 while every row block of the chunk passes over it; partial tiles are combined element by element.
+     */
+    private static void blockRange32(
+        final MemorySegment a, final Transpose ta, final long[] packedB, final MemorySegment c,
+        final int m, final int k, final int n, final boolean accumulate,
+        final int rb0, final int rb1, final int p0, final int p1)
+    {
+        for (int from = rb0; from < rb1; from += CHUNK32)
+        {
+            final int to = Math.min(rb1, from + CHUNK32);
+            final long[] packedA = SCRATCH.get().packA((long)(to - from) * Mul32Gemm.MR * k);
+            Mul32Gemm.packA(a, ta, m, k, from, to, packedA);
+            chunk32(packedA, packedB, c, m, k, n, accumulate, from, to, p0, p1);
+        }
+    }
+
+    /** The tiles of row blocks [rb0, rb1) (packed A from rb0) × panels [p0, p1), panels outer. */
+    private static void chunk32(final long[] packedA, final long[] packedB, final MemorySegment c, final int m,
+        final int k, final int n, final boolean accumulate, final int rb0, final int rb1, final int p0, final int p1)
+    {
+        final int mr = Mul32Gemm.MR;
+        final int nr = Mul32Gemm.NR;
+        final Scratch scratch = SCRATCH.get();
+        final long[] lo = scratch.lo32;
+        final int[] cross = scratch.cross32;
+        final long rowBytes = (long)n * Long.BYTES;
+        for (int p = p0; p < p1; p++)
+        {
+            final int j0 = p * nr;
+            final int cols = Math.min(nr, n - j0);
+            final int bOff = p * k * nr;
+            for (int rb = rb0; rb < rb1; rb++)
+            {
+                final int i0 = rb * mr;
+                final int rows = Math.min(mr, m - i0);
+                Mul32Gemm.kernel2x2(packedA, (rb - rb0) * mr * k, packedB, bOff, k, lo, cross);
+                if (rows == mr && cols == nr && !accumulate)
+                {
+                    Mul32Gemm.store(lo, cross, c, ((long)i0 * n + j0) * Long.BYTES, rowBytes);
+                }
+                else
+                {
+                    storeTile32(lo, cross, c, i0, j0, rows, cols, n, accumulate);
+                }
+            }
+        }
+    }
+
+    /** Copies the valid rows × cols of a {@link Mul32Gemm#kernel2x2} tile into C, or adds them. */
+    private static void storeTile32(final long[] lo, final int[] cross, final MemorySegment c, final int i0,
+        final int j0, final int rows, final int cols, final int n, final boolean accumulate)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            final long base = (long)(i0 + r) * n + j0;
+            for (int j = 0; j < cols; j++)
+            {
+                final long v = Mul32Gemm.value(lo, cross, r, j);
+                c.setAtIndex(Ring.LONG, base + j, accumulate ? c.getAtIndex(Ring.LONG, base + j) + v : v);
             }
         }
     }
@@ -379,8 +494,12 @@ final class VectorGemm implements Gemm
     private static final class Scratch
     {
         final long[] tile = new long[MR * NR];
+        /** The 32-bit kernel's tile: low products' sums and cross products' int sums. */
+        final long[] lo32 = new long[Mul32Gemm.MR * Mul32Gemm.NR];
+        final int[] cross32 = new int[2 * Mul32Gemm.MR * Mul32Gemm.NR];
         long[] a = new long[0];
         long[] b = new long[0];
+
         MemorySegment product = MemorySegment.NULL;
 
         /** An m·n product buffer (automatic arena: readable by the pool threads of a threaded product). */
