@@ -84,7 +84,7 @@ public final class MatMul
             {
                 final MemorySegment c0 = Party.randomLongs(arena, p.prg(Role.P0), outs);
                 MemorySegment c1 = Party.longsForOverwrite(arena, zs);
-                gemm.multiply(x.mask(), tx, y.mask(), ty, c1, m, k, n, false, p.gemmThreads(xs * n, x.mask(), y.mask(), c1));
+                gemm.multiply(x.mask(), tx, y.mask(), ty, c1, m, k, n, false, p.gemmThreads(xs * n));
                 if (post != null)
                 {
                     final MemorySegment mapped = Party.longsForOverwrite(arena, outs);
@@ -118,7 +118,7 @@ public final class MatMul
                 p.receive(Role.P2, Step.MATMUL_TRIPLE, c);
             }
             final MemorySegment product = post == null ? z : Party.longsForOverwrite(arena, zs);
-            final int threads = p.gemmThreads(xs * n, left, right, x.opened(), y.opened(), product);
+            final int threads = p.gemmThreads(xs * n);
             gemm.multiply(left, tx, y.opened(), ty, product, m, k, n, false, threads);
             gemm.multiply(x.opened(), tx, right, ty, product, m, k, n, true, threads);
             if (post != null)

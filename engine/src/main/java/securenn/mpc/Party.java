@@ -104,24 +104,12 @@ public final class Party
     }
 
     /**
-     * Threads for one product of m·k·n multiply-adds: {@link #kernelThreads()} if the product is large enough to pay
-     * for handing work to other threads (at least {@value #PARALLEL_MACS} multiply-adds) and every operand is readable
-     * from them (scratch blocks are; small temporaries live in confined arenas), else 1.
+     * Threads for one product of {@code macs} multiply-adds: {@link #kernelThreads()} if the product is large enough to
+     * pay for handing work to other threads (at least {@value #PARALLEL_MACS}), else 1.
      */
-    public int gemmThreads(final long macs, final MemorySegment... operands)
+    public int gemmThreads(final long macs)
     {
-        if (kernelThreads == 1 || macs < PARALLEL_MACS)
-        {
-            return 1;
-        }
-        for (final MemorySegment s : operands)
-        {
-            if (!s.isAccessibleBy(securenn.kernels.Gemm.OTHER_THREAD))
-            {
-                return 1;
-            }
-        }
-        return kernelThreads;
+        return macs < PARALLEL_MACS ? 1 : kernelThreads;
     }
 
     /** Below this many multiply-adds (about 0.3 ms on one core) a product stays on the calling thread. */

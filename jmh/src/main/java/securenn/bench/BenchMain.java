@@ -213,7 +213,7 @@ public final class BenchMain
         new ProtocolReport(MachineInfo.current(), rows, "Three party processes on this host over Aeron UDP loopback "
             + "(driver threading " + (threading.equals("default") ? "INVOKER, the default" : threading) + "), "
             + (kernelThreads == 1 ? "one kernel thread each." : kernelThreads + " kernel threads each for matrix products "
-            + "of at least 2^20 multiply-adds whose operands other threads can read.")).write(out);
+            + "of at least 2^20 multiply-adds.")).write(out);
         wrote(out, "protocols");
     }
 

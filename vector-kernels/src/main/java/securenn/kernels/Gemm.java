@@ -22,8 +22,8 @@ public interface Gemm
     /**
      * Product split over {@code threads} threads (the caller's thread plus {@code threads − 1} pool threads).
      * Results are identical for every thread count: ring arithmetic is exact and each output is owned by one thread.
-     * With {@code threads > 1} the segments must be readable from other threads (a shared, global or automatic
-     * arena); a confined segment is rejected with an {@link IllegalArgumentException}.
+     * Segments of any arena work: where A or C is confined to the calling thread, it is staged through shared scratch
+     * memory (a copy of m·k and m·n values, small beside the m·k·n multiply-adds).
      */
     void multiply(
         MemorySegment a, Transpose ta, MemorySegment b, Transpose tb, MemorySegment c,
@@ -53,12 +53,6 @@ public interface Gemm
         KernelChecks.requireLongs("A", a, (long)m * k, shape);
         KernelChecks.requireLongs("B", b, (long)k * n, shape);
         KernelChecks.requireLongs("C", c, (long)m * n, shape);
-        if (threads > 1)
-        {
-            requireShared("A", a, threads);
-            requireShared("B", b, threads);
-            requireShared("C", c, threads);
-        }
         if ((long)m * k > 0 && (long)m * n > 0)
         {
             KernelChecks.requireDisjoint("C", c.asSlice(0, (long)m * n * Long.BYTES), "A", a.asSlice(0, (long)m * k * Long.BYTES));
@@ -72,12 +66,9 @@ public interface Gemm
     /** A thread that is never started: a confined segment is not accessible by it, a shared one is. */
     Thread OTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
 
-    private static void requireShared(final String name, final MemorySegment s, final int threads)
+    /** Whether threads other than the caller can access {@code s} (a shared, global or automatic arena's memory). */
+    static boolean readableByOtherThreads(final MemorySegment s)
     {
-        if (!s.isAccessibleBy(OTHER_THREAD))
-        {
-            throw new IllegalArgumentException(name + " is confined to one thread but threads=" + threads
-                + " needs a segment from a shared, global or automatic arena");
-        }
+        return s.isAccessibleBy(OTHER_THREAD);
     }
 }

@@ -166,15 +166,24 @@ class GemmTest
     }
 
     @Test
-    void shouldRejectConfinedSegmentsWhenThreaded()
+    void shouldStageConfinedSegmentsWhenThreaded()
     {
+        final long seed = 99;
+        final SplittableRandom rnd = new SplittableRandom(seed);
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment a = arena.allocate(16 * 8);
-            final MemorySegment b = arena.allocate(16 * 8);
-            final MemorySegment c = arena.allocate(16 * 8);
-            assertThatThrownBy(() -> VECTOR.multiply(a, Transpose.NO, b, Transpose.NO, c, 4, 4, 4, false, 2))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A is confined to one thread");
+            final int m = 37, k = 50, n = 41;
+            final MemorySegment a = TestData.longs(arena, (long)m * k, rnd);
+            final MemorySegment b = TestData.longs(arena, (long)k * n, rnd);
+            final MemorySegment c0 = TestData.longs(arena, (long)m * n, rnd);
+            for (final boolean acc : new boolean[]{false, true})
+            {
+                final MemorySegment expected = copy(arena, c0, (long)m * n);
+                final MemorySegment actual = copy(arena, c0, (long)m * n);
+                SCALAR.multiply(a, Transpose.NO, b, Transpose.YES, expected, m, k, n, acc);
+                VECTOR.multiply(a, Transpose.NO, b, Transpose.YES, actual, m, k, n, acc, 2);
+                TestData.assertSameLongs(expected, actual, (long)m * n, "seed " + seed + " confined, 2 threads, acc=" + acc);
+            }
         }
     }
 

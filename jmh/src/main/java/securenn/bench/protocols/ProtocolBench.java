@@ -94,7 +94,7 @@ public final class ProtocolBench
             final List<ProtocolRunner.Measured> mine;
             try (EmbeddedDriver driver = EmbeddedDriver.start(config(base, threading, idle, suite));
                 PartyTransport transport = PartyTransport.open(0, driver);
-                Arena arena = Arena.ofShared()) // inputs readable by kernel threads
+                Arena arena = Arena.ofConfined())
             {
                 transport.awaitConnected();
                 BenchLinkKeys.secureIf(encrypt, transport);

@@ -28,7 +28,7 @@ public final class ProtocolBenchPeer
         final TransportConfig config = ProtocolBench.config(Integer.parseInt(args[1]), args[3], args[6], suite);
         try (EmbeddedDriver driver = EmbeddedDriver.start(config);
             PartyTransport transport = PartyTransport.open(role.id(), driver);
-            Arena arena = Arena.ofShared()) // inputs readable by kernel threads
+            Arena arena = Arena.ofConfined())
         {
             transport.awaitConnected();
             BenchLinkKeys.secureIf(Boolean.parseBoolean(args[5]), transport);

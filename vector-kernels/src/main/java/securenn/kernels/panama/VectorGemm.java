@@ -89,6 +89,22 @@ final class VectorGemm implements Gemm
             }
             return;
         }
+        if (threads > 1 && !(Gemm.readableByOtherThreads(a) && Gemm.readableByOtherThreads(c)))
+        {
+            // pool threads read A (packed per row block) and write C; B is packed on this thread into a heap array
+            final Scratch scratch = SCRATCH.get();
+            final long cBytes = (long)m * n * Long.BYTES;
+            final MemorySegment sa = scratch.stagedA((long)m * k);
+            final MemorySegment sc = scratch.stagedC((long)m * n);
+            MemorySegment.copy(a, 0, sa, 0, sa.byteSize());
+            if (accumulate)
+            {
+                MemorySegment.copy(c, 0, sc, 0, cBytes);
+            }
+            multiply(sa, ta, b, tb, sc, m, k, n, accumulate, threads);
+            MemorySegment.copy(sc, 0, c, 0, cBytes);
+            return;
+        }
         if (accumulate)
         {
             // C += A·B as a plain product into a scratch buffer and one vector add: keeping the accumulate branch out
@@ -501,15 +517,34 @@ final class VectorGemm implements Gemm
         long[] b = new long[0];
 
         MemorySegment product = MemorySegment.NULL;
+        MemorySegment stagedA = MemorySegment.NULL;
+        MemorySegment stagedC = MemorySegment.NULL;
 
         /** An m·n product buffer (automatic arena: readable by the pool threads of a threaded product). */
         MemorySegment product(final long size)
         {
-            if (product.byteSize() < size * Long.BYTES)
-            {
-                product = java.lang.foreign.Arena.ofAuto().allocate(size * Long.BYTES, 64);
-            }
+            product = grown(product, size);
             return product.asSlice(0, size * Long.BYTES);
+        }
+
+        /** A copy of a confined A for a threaded product (automatic arena, like {@link #product}). */
+        MemorySegment stagedA(final long size)
+        {
+            stagedA = grown(stagedA, size);
+            return stagedA.asSlice(0, size * Long.BYTES);
+        }
+
+        /** The C of a threaded product whose C is confined, copied back by the caller. */
+        MemorySegment stagedC(final long size)
+        {
+            stagedC = grown(stagedC, size);
+            return stagedC.asSlice(0, size * Long.BYTES);
+        }
+
+        private static MemorySegment grown(final MemorySegment current, final long longs)
+        {
+            return current.byteSize() >= longs * Long.BYTES ? current
+                : java.lang.foreign.Arena.ofAuto().allocate(longs * Long.BYTES, 64);
         }
 
         long[] packA(final long size)
