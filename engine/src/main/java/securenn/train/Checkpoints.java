@@ -5,9 +5,12 @@ import securenn.nn.ModelFile;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,9 +18,12 @@ import java.util.stream.Stream;
 
 /**
  * One party's checkpoints on its own disk: {@code DIR/iteration-N/Pk.shares} — its shares of the model after N
- * iterations (P2, which holds no shares, writes only the directory and a {@code P2.done} marker, so that "held by all
- * three" means the same thing for every party). A checkpoint is written into {@code iteration-N.partial} and renamed
- * when complete, so a party killed while writing never leaves a half checkpoint that looks whole. The newest
+ * iterations — and, when the rule has momentum, {@code Pk.velocity}, its shares of the velocities, so that a resumed
+ * run continues with the momentum an uninterrupted one has (P2, which holds no shares, writes only the directory and a
+ * {@code P2.done} marker, so that "held by all three" means the same thing for every party). A checkpoint is written
+ * into {@code iteration-N.partial}, flushed to the disk ({@code fsync} of its files and of the directory) and renamed
+ * when complete, so neither a party killed while writing nor a host that loses power leaves a half checkpoint that
+ * looks whole. The newest
  * {@value #KEEP} are kept: a party killed between two checkpoints may be one behind its peers, and the parties then
  * resume from the newest one all three hold ({@link TrainingHandshake#resumePoint}).
  *
@@ -95,6 +101,16 @@ public final class Checkpoints
     /** Writes the checkpoint after {@code iteration} iterations ({@code shares}: null for P2) and drops old ones. */
     public void save(final long iteration, final ModelFile.SharedModel shares) throws IOException
     {
+        save(iteration, shares, null);
+    }
+
+    /**
+     * As {@link #save(long, ModelFile.SharedModel)}, with this party's velocity shares ({@code velocity}: null without
+     * momentum or for P2; same network, party and model id as {@code shares}).
+     */
+    public void save(final long iteration, final ModelFile.SharedModel shares, final MemorySegment[] velocity)
+        throws IOException
+    {
         if (run == null)
         {
             throw new IllegalStateException("these checkpoints were opened for reading (no run key)");
@@ -105,15 +121,29 @@ public final class Checkpoints
         if (shares != null)
         {
             ModelFile.writeShares(partial.resolve(file()), shares);
+            if (velocity != null)
+            {
+                ModelFile.writeShares(partial.resolve(velocityFile()), new ModelFile.SharedModel(shares.spec(), shares.party(),
+                    shares.fractionBits(), shares.modelId(), velocity));
+            }
         }
         else
         {
             Files.writeString(partial.resolve(file()), "P2 holds no shares; iteration " + iteration + " done\n");
         }
         Files.writeString(partial.resolve(RUN_FILE), run);
+        try (Stream<Path> files = Files.list(partial))
+        {
+            for (final Path f : (Iterable<Path>)files::iterator)
+            {
+                sync(f, StandardOpenOption.WRITE);
+            }
+        }
+        sync(partial, StandardOpenOption.READ);
         final Path done = dir.resolve(PREFIX + iteration);
         deleteTree(done);
         Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
+        sync(dir, StandardOpenOption.READ);
         final List<Long> all = held(); // this run's; another run's checkpoints stay until this one has KEEP
         for (int i = KEEP; i < all.size(); i++)
         {
@@ -127,10 +157,47 @@ public final class Checkpoints
         return ModelFile.readShares(dir.resolve(PREFIX + iteration).resolve(file()), arena);
     }
 
+    /**
+     * This party's velocity shares after {@code iteration} iterations, copied into {@code into} (from
+     * {@link securenn.nn.Sgd#velocity}); fails naming the file if the checkpoint has none or they do not fit.
+     */
+    public void loadVelocity(final long iteration, final MemorySegment[] into, final Arena arena) throws IOException
+    {
+        final Path file = dir.resolve(PREFIX + iteration).resolve(velocityFile());
+        if (!Files.isRegularFile(file))
+        {
+            throw new IllegalStateException(file + " is missing: the checkpoint after iteration " + iteration + " holds no "
+                + "momentum velocities, so resuming from it would restart momentum at zero");
+        }
+        final MemorySegment[] saved = ModelFile.readShares(file, arena).params();
+        for (int t = 0; t < into.length; t++)
+        {
+            if (saved.length != into.length || saved[t].byteSize() != into[t].byteSize())
+            {
+                throw new IllegalStateException(file + ": velocity tensor " + t + " does not fit this network");
+            }
+            into[t].copyFrom(saved[t]);
+        }
+    }
+
     /** Where this party's shares of {@code iteration} are (for the model owner's {@code reconstruct}). */
     public Path path(final long iteration)
     {
         return dir.resolve(PREFIX + iteration).resolve(file());
+    }
+
+    private String velocityFile()
+    {
+        return role + ".velocity";
+    }
+
+    /** Flushes a file or directory to the disk (a directory: its entries, such as a rename). */
+    private static void sync(final Path p, final StandardOpenOption mode) throws IOException
+    {
+        try (FileChannel ch = FileChannel.open(p, mode))
+        {
+            ch.force(true);
+        }
     }
 
     private String file()

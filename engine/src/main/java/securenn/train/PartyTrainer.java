@@ -96,6 +96,10 @@ public final class PartyTrainer
         try (Arena arena = Arena.ofShared())
         {
             final MemorySegment[] velocity = plan.rule().velocity(spec, h, arena);
+            if (start > 0 && velocity != null && h)
+            {
+                checkpoints.loadVelocity(start, velocity, arena);
+            }
             final MemorySegment x = h ? arena.allocate(8L * n * in, 64) : null;
             final MemorySegment y = h ? arena.allocate(8L * n * out, 64) : null;
             final long t0 = System.nanoTime();
@@ -118,7 +122,8 @@ public final class PartyTrainer
                 final long done = g + 1;
                 if (done % perEpoch == 0 || plan.checkpointEvery() > 0 && done % plan.checkpointEvery() == 0)
                 {
-                    checkpoints.save(done, h ? new ModelFile.SharedModel(spec, party.role(), fractionBits, modelId, params) : null);
+                    checkpoints.save(done, h ? new ModelFile.SharedModel(spec, party.role(), fractionBits, modelId, params) : null,
+                        h ? velocity : null);
                 }
                 final double seconds = (System.nanoTime() - t0) / 1e9;
                 progress.after(new Position(done, total, epoch, plan.epochs(), it + 1, perEpoch), (done - start) * n / seconds,

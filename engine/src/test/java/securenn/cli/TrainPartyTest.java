@@ -109,22 +109,28 @@ class TrainPartyTest
     private static MemorySegment[] twin(final ModelFile.SharedModel[] start, final long seed, final int iterations,
         final Arena arena) throws Exception
     {
-        return twin(start, seed, iterations, ROWS, BATCH, ORDER_SEED, arena);
+        return twin(start, seed, iterations, ROWS, BATCH, ORDER_SEED, new Sgd(OutputLoss.parse("asm"), 0), 7, arena);
+    }
+
+    static MemorySegment[] twin(final ModelFile.SharedModel[] start, final long seed, final int iterations, final int rows,
+        final int batch, final long orderSeed, final Arena arena) throws Exception
+    {
+        return twin(start, seed, iterations, rows, batch, orderSeed, new Sgd(OutputLoss.parse("asm"), 0), 7, arena);
     }
 
     /**
-     * The fixed-point twin over the batches train-party visits (the first {@code rows} sample images, rate 2^-7, ASM);
-     * seed: the stream keys' (the truncation carries it replays).
+     * The fixed-point twin over the batches train-party visits (the first {@code rows} sample images, rate 2^-rateShift,
+     * under {@code rule}); seed: the stream keys' (the truncation carries it replays).
      */
     static MemorySegment[] twin(final ModelFile.SharedModel[] start, final long seed, final int iterations, final int rows,
-        final int batch, final long orderSeed, final Arena arena) throws Exception
+        final int batch, final long orderSeed, final Sgd rule, final int rateShift, final Arena arena) throws Exception
     {
         final Mnist sample = Mnist.sample();
         final NetworkSpec spec = start[0].spec();
         final FixedPoint fp = new FixedPoint(start[0].fractionBits());
         final BatchOrder batches = new BatchOrder(orderSeed, rows);
         final int perEpoch = rows / batch;
-        try (TwinTraining twin = new TwinTraining(start, seed, new Sgd(OutputLoss.parse("asm"), 0)))
+        try (TwinTraining twin = new TwinTraining(start, seed, rule))
         {
             int[] order = null;
             for (int g = 0; g < iterations; g++)
@@ -133,7 +139,7 @@ class TrainPartyTest
                 {
                     order = batches.nextEpoch();
                 }
-                final int shift = 7 + 31 - Integer.numberOfLeadingZeros(batch);
+                final int shift = rateShift + 31 - Integer.numberOfLeadingZeros(batch);
                 try (Arena batchArena = Arena.ofConfined())
                 {
                     final MemorySegment[] xy = TrainCommand.encode(batchArena, spec, sample, order, (g % perEpoch) * batch, batch, fp);
@@ -207,6 +213,32 @@ class TrainPartyTest
             System.out.println("agreed keys, " + total + " iterations: largest difference to the twin " + ulps + " ulps");
             assertThat(ulps).as("largest difference to the twin, in ulps of 2^-13 (truncation carries differ)")
                 .isBetween(1L, 64L);
+        }
+    }
+
+    @Test
+    void aResumedRunShouldKeepItsMomentum() throws Exception
+    {
+        try (Arena arena = Arena.ofShared())
+        {
+            final ModelFile.SharedModel[] start = owners(arena);
+            final Path config = config(FreePorts.base(46_660));
+            // a large rate (2^-3) makes a step far larger than the truncation noise: velocities restarted at zero on
+            // resume would put the model hundreds of ulps off the twin, restored ones stay within the noise
+            train(config, 1, "--momentum", "2", "--rate-shift", "3");
+            for (final Role r : new Role[]{Role.P0, Role.P1})
+            {
+                assertThat(dir.resolve("ckpt-" + r).resolve("iteration-4").resolve(r + ".velocity")).as("%s's velocity shares", r)
+                    .isRegularFile();
+            }
+            train(config, 2, "--momentum", "2", "--rate-shift", "3"); // resumes after iteration 4 with its velocities
+            final int total = 2 * ROWS / BATCH;
+            final long ulps = maxUlps(trained(total, arena), twin(start, 77, total, ROWS, BATCH, ORDER_SEED,
+                new Sgd(OutputLoss.parse("asm"), 2), 3, arena));
+            System.out.println("momentum 0.75, resumed after iteration 4, " + total + " iterations: largest difference to the "
+                + "twin " + ulps + " ulps");
+            assertThat(ulps).as("largest difference to the twin with momentum, in ulps of 2^-13 (velocities restarted at zero "
+                + "measured 515, restored ones 82)").isBetween(1L, 256L);
         }
     }
 }
