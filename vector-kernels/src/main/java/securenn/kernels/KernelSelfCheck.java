@@ -9,8 +9,8 @@ import java.util.function.BiConsumer;
 
 /**
  * Runs every kernel of a candidate implementation and of the scalar oracle on the same random inputs, compares
- * the outputs exactly and times both (best of a few runs after a timed warm-up). Used by the command line's demo to show
- * on any machine that the vector kernels agree with the oracle and what they gain.
+ * the outputs exactly and times both (best of a few runs after a warm-up that lasts until the timings settle). Used by
+ * the command line's demo to show on any machine that the vector kernels agree with the oracle and what they gain.
  */
 public final class KernelSelfCheck
 {

@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 /**
  * The x86 instruction-set extensions of this CPU, from Linux's {@code /proc/cpuinfo} (empty elsewhere): the Vector
  * API compiles an operation to an instruction only where the CPU has it, and runs a Java loop orders of magnitude
- * slower otherwise, without a word. Kernels that depend on such an operation ask here first.
+ * slower otherwise, without a word. Kernels that depend on such an operation ask here first; the JVM's own switches
+ * ({@code -XX:UseAVX}, {@code -XX:-UseBMI2Instructions}) count too, since C2 emits only what they allow.
  */
 final class CpuFeatures
 {
@@ -30,7 +31,7 @@ final class CpuFeatures
      */
     static boolean byteCompress()
     {
-        return FLAGS.contains("avx512_vbmi2") && FLAGS.contains("avx512vl");
+        return FLAGS.contains("avx512_vbmi2") && FLAGS.contains("avx512vl") && avx512Enabled();
     }
 
     /**
@@ -40,7 +41,36 @@ final class CpuFeatures
      */
     static boolean laneMultiply64()
     {
-        return FLAGS.contains("avx512dq");
+        // unknown flags (not Linux, not x86): keep the 64-bit lane kernel, as before the 32-bit one existed
+        return FLAGS.isEmpty() || FLAGS.contains("avx512dq") && avx512Enabled();
+    }
+
+    /**
+     * Whether the JVM uses AVX-512 at all: {@code -XX:UseAVX=2} on an AVX-512 CPU makes C2 emit AVX2 code, and then
+     * neither {@code vpcompressb} nor {@code vpmullq} exists for it.
+     */
+    private static boolean avx512Enabled()
+    {
+        return vmOption("UseAVX").map(v -> Integer.parseInt(v) >= 3).orElse(true);
+    }
+
+    /** Whether the JVM emits BMI2 instructions ({@code -XX:-UseBMI2Instructions} turns them off). */
+    private static boolean bmi2Enabled()
+    {
+        return vmOption("UseBMI2Instructions").map(Boolean::parseBoolean).orElse(true);
+    }
+
+    private static java.util.Optional<String> vmOption(final String name)
+    {
+        try
+        {
+            return java.util.Optional.of(java.lang.management.ManagementFactory
+                .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption(name).getValue());
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            return java.util.Optional.empty();
+        }
     }
 
     /**
@@ -49,7 +79,7 @@ final class CpuFeatures
      */
     static boolean fastBitExtract()
     {
-        if (!FLAGS.contains("bmi2"))
+        if (!FLAGS.contains("bmi2") || !bmi2Enabled())
         {
             return false;
         }

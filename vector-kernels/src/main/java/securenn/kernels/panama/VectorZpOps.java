@@ -42,8 +42,8 @@ final class VectorZpOps implements ZpOps
     private static final byte P = (byte)Ring.P;
     private static final ByteVector ZERO = ByteVector.zero(B);
     private static final ByteVector IOTA = iota();
-    /** MOD_P[v] = v mod 67 for every sum of 64 values of Z_67. */
-    private static final byte[] MOD_P = modTable(Ring.BITS * (Ring.P - 1) + 1);
+    /** MOD_P[v] = v mod 67 for every sum of 63 bytes (valid shares sum to at most 63·66). */
+    private static final byte[] MOD_P = modTable((Ring.BITS - 1) * 255 + 1);
     // Lane shifts as static final constants: C2 folds them only from static final fields.
     private static final VectorShuffle<Byte> DOWN_1 = downShuffle(1);
     private static final VectorShuffle<Byte> DOWN_2 = downShuffle(2);
@@ -184,7 +184,7 @@ final class VectorZpOps implements ZpOps
         for (int i = Ring.BITS - 1; i >= 0; i--)
         {
             suffix[i] = MOD_P[sum];
-            sum += w[i];
+            sum += w[i] & 0xFF; // < 67 for valid shares; any byte from a faulty peer still indexes the table
         }
     }
 
