@@ -91,7 +91,7 @@ final class DemoCommand implements Callable<Integer>
             for (int from = 0; from < test.count(); from += batch)
             {
                 final int n = Math.min(batch, test.count() - from);
-                final double[] x = FloatNetwork.images(test, from, n);
+                final double[] x = FloatNetwork.images(plain.spec(), test, from, n);
                 final SecureInference.Result r = SecureInference.classify(session, shares, x, n, client);
                 final int[] floatPred = FloatNetwork.argmax(FloatNetwork.forward(plain, x, n), n, plain.spec().output().size());
                 for (int s = 0; s < n; s++)

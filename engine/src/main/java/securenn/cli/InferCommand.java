@@ -62,7 +62,7 @@ final class InferCommand implements Callable<Integer>
             final FixedPoint fp = new FixedPoint(model.fractionBits());
             model.spec().requireImages(test.rows(), test.cols(), data == null ? "the bundled sample" : data.toString());
             final int in = model.spec().input().size();
-            final double[] pixels = FloatNetwork.images(test, 0, count);
+            final double[] pixels = FloatNetwork.images(model.spec(), test, 0, count);
             final MemorySegment s0 = arena.allocate(8L * pixels.length);
             final MemorySegment s1 = arena.allocate(8L * pixels.length);
             for (int i = 0; i < pixels.length; i++)

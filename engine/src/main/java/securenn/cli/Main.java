@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = {
         "Three-party secure neural-network training and inference (SecureNN, PETS 2019).",
         "Servers P0 and P1 hold additive shares over Z_2^64 of data and model; P2 helps and holds no shares."},
-    subcommands = {DemoCommand.class, TrainCommand.class, TrainPartyCommand.class, ShareCommand.class, ShareDataCommand.class, ReconstructCommand.class,
+    subcommands = {DemoCommand.class, TrainCommand.class, TrainPartyCommand.class, ShareCommand.class, ShareDataCommand.class, ReconstructCommand.class, ImportCommand.class, ExportCommand.class,
         TrainFloatCommand.class, SampleCommand.class, KeygenCommand.class, ServeCommand.class, ClientCommand.class, PartyCommand.class, InferCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main

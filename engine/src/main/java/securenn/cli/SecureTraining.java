@@ -74,7 +74,7 @@ final class SecureTraining implements TrainingEngine
         for (int from = 0; from < test.count(); from += chunk)
         {
             final int n = Math.min(chunk, test.count() - from);
-            final SecureInference.Result r = SecureInference.classify(session, model, FloatNetwork.images(test, from, n), n, client);
+            final SecureInference.Result r = SecureInference.classify(session, model, FloatNetwork.images(spec, test, from, n), n, client);
             for (int s = 0; s < n; s++)
             {
                 correct += r.predictions()[s] == test.label(from + s) ? 1 : 0;

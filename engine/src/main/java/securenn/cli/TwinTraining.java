@@ -67,7 +67,7 @@ final class TwinTraining implements TrainingEngine
             final int n = Math.min(chunk, test.count() - from);
             try (Arena batch = Arena.ofConfined())
             {
-                final double[] pixels = FloatNetwork.images(test, from, n);
+                final double[] pixels = FloatNetwork.images(spec, test, from, n);
                 final MemorySegment x = batch.allocate(pixels.length * 8L);
                 for (int i = 0; i < pixels.length; i++)
                 {

@@ -78,6 +78,12 @@ public record Mnist(int count, int rows, int cols, byte[] pixels, byte[] labels)
         return (pixels[i * imageSize() + p] & 0xFF) / 255.0;
     }
 
+    /** Pixel p of image i as its byte value 0–255. */
+    public int pixelByte(final int i, final int p)
+    {
+        return pixels[i * imageSize() + p] & 0xFF;
+    }
+
     /** The first n images (or all if fewer). */
     public Mnist head(final int n)
     {

@@ -169,19 +169,16 @@ public final class FloatNetwork
         return out;
     }
 
-    /** Images [from, from + n) of a dataset as network input in [0, 1]. */
+    /** Images [from, from + n) of a dataset as input in [0, 1] (pixel / 255) for networks without preprocessing. */
     public static double[] images(final Mnist data, final int from, final int n)
     {
-        final int size = data.imageSize();
-        final double[] x = new double[n * size];
-        for (int s = 0; s < n; s++)
-        {
-            for (int p = 0; p < size; p++)
-            {
-                x[s * size + p] = data.pixel(from + s, p);
-            }
-        }
-        return x;
+        return Preprocessing.PIXELS.apply(data, from, n);
+    }
+
+    /** Images [from, from + n) of a dataset as input to network {@code spec}, by its {@link Preprocessing}. */
+    public static double[] images(final NetworkSpec spec, final Mnist data, final int from, final int n)
+    {
+        return spec.preprocessing().apply(data, from, n);
     }
 
     /** Fraction of the dataset's images classified correctly. */
@@ -193,7 +190,7 @@ public final class FloatNetwork
         for (int from = 0; from < data.count(); from += batch)
         {
             final int n = Math.min(batch, data.count() - from);
-            final int[] pred = argmax(forward(model, images(data, from, n), n), n, k);
+            final int[] pred = argmax(forward(model, images(model.spec(), data, from, n), n), n, k);
             for (int s = 0; s < n; s++)
             {
                 correct += pred[s] == data.label(from + s) ? 1 : 0;

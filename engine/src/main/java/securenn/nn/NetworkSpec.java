@@ -11,7 +11,7 @@ import java.util.Locale;
  * A network described as data: one layer per line, shapes inferred from the input.
  * <pre>
  *   # network B
- *   input 1 28 28          channels height width
+ *   input 1 28 28          channels height width (optionally: scale S mean M… std D…, see {@link Preprocessing})
  *   conv 16 5 stride 1 pad 0   output channels, k×k filter (stride and pad optional, default 1 and 0)
  *   relu
  *   maxpool 2              k×k windows, stride k
@@ -19,7 +19,7 @@ import java.util.Locale;
  * </pre>
  * Networks A–D of the whitepaper ship as resources ({@link #builtIn}); a new network needs only a new file.
  */
-public record NetworkSpec(String name, List<Layer> layers, Shape input)
+public record NetworkSpec(String name, List<Layer> layers, Shape input, Preprocessing preprocessing)
 {
     /** The shape of one item: channels × height × width (a flat vector is c × 1 × 1). */
     public record Shape(int channels, int height, int width)
@@ -120,6 +120,7 @@ public record NetworkSpec(String name, List<Layer> layers, Shape input)
     public static NetworkSpec parse(final String name, final String text)
     {
         Shape shape = null;
+        Preprocessing pre = Preprocessing.PIXELS;
         final List<Layer> layers = new ArrayList<>();
         final String[] lines = text.split("\n");
         for (int ln = 0; ln < lines.length; ln++)
@@ -135,8 +136,13 @@ public record NetworkSpec(String name, List<Layer> layers, Shape input)
             {
                 if (f[0].equals("input"))
                 {
-                    expect(f, 4, where);
+                    if (f.length < 4)
+                    {
+                        throw new IllegalArgumentException(where + ": expected 'input C H W [scale S] [mean M…] [std D…]'");
+                    }
                     shape = new Shape(positive(f[1], where), positive(f[2], where), positive(f[3], where));
+                    pre = preprocessing(f, where);
+                    pre.requireChannels(shape.channels(), where);
                     continue;
                 }
                 if (shape == null)
@@ -181,7 +187,55 @@ public record NetworkSpec(String name, List<Layer> layers, Shape input)
         {
             throw new IllegalArgumentException(name + ": a network needs an input line and at least one layer");
         }
-        return new NetworkSpec(name, List.copyOf(layers), layers.getFirst().in());
+        return new NetworkSpec(name, List.copyOf(layers), layers.getFirst().in(), pre);
+    }
+
+    /** The options after 'input C H W': scale S, mean M…, std D… (mean and std with the same count). */
+    private static Preprocessing preprocessing(final String[] f, final String where)
+    {
+        double scale = Preprocessing.PIXELS.scale();
+        final List<Double> mean = new ArrayList<>();
+        final List<Double> std = new ArrayList<>();
+        List<Double> into = null;
+        for (int i = 4; i < f.length; i++)
+        {
+            switch (f[i])
+            {
+                case "scale" ->
+                {
+                    if (++i >= f.length)
+                    {
+                        throw new IllegalArgumentException(where + ": 'scale' needs a value");
+                    }
+                    scale = Double.parseDouble(f[i]);
+                    into = null;
+                }
+                case "mean" -> into = mean;
+                case "std" -> into = std;
+                default ->
+                {
+                    if (into == null)
+                    {
+                        throw new IllegalArgumentException(where + ": unknown input option '" + f[i] + "' (scale, mean, std)");
+                    }
+                    into.add(Double.parseDouble(f[i]));
+                }
+            }
+        }
+        if (mean.isEmpty() && std.isEmpty())
+        {
+            mean.add(0.0);
+            std.add(1.0);
+        }
+        try
+        {
+            return new Preprocessing(scale, mean.stream().mapToDouble(Double::doubleValue).toArray(),
+                std.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
+        }
     }
 
     private static Conv conv(final String[] f, final Shape in, final String where)
@@ -251,7 +305,8 @@ public record NetworkSpec(String name, List<Layer> layers, Shape input)
     /** The layer lines of this network, re-parseable by {@link #parse}. */
     public String describe()
     {
-        final StringBuilder sb = new StringBuilder("input " + input.channels() + " " + input.height() + " " + input.width() + "\n");
+        final StringBuilder sb = new StringBuilder("input " + input.channels() + " " + input.height() + " " + input.width()
+            + preprocessing.describe() + "\n");
         for (final Layer l : layers)
         {
             sb.append(describe(l)).append('\n');
