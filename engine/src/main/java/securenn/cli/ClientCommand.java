@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import securenn.config.ClusterConfig;
 import securenn.data.Mnist;
-import securenn.nn.FloatNetwork;
 import securenn.nn.NetworkSpec;
 import securenn.security.SessionSecurity;
 import securenn.service.InferenceClient;
@@ -89,7 +88,7 @@ final class ClientCommand implements Callable<Integer>
                 final int image = i % test.count();
                 window.acquire();
                 final long start = System.nanoTime();
-                all[i] = client.classify(FloatNetwork.images(test, image, 1)).orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                all[i] = client.classify(served.preprocessing().apply(test, image, 1)).orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
                     .whenComplete((p, ex) ->
                     {
                         window.release();

@@ -72,8 +72,11 @@ final class ImportCommand implements Callable<Integer>
         final OnnxImporter.Imported im = OnnxImporter.read(onnx, network, preprocessing());
         final Model model = im.model();
         ModelFile.write(out, model);
+        final java.nio.file.Path description = out.toAbsolutePath().resolveSibling(network + ".network");
+        java.nio.file.Files.writeString(description, model.spec().describe());
         System.out.printf("imported %s as network %s (%d parameter tensors) into %s:%n%s", onnx, network,
             model.params().length, out, model.spec().describe().indent(2));
+        System.out.printf("network description (public, no weights; P2's --network for serve and party): %s%n", description);
         im.notes().forEach(n -> System.out.println("note: " + n));
         if (data != null)
         {

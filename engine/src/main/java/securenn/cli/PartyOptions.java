@@ -30,7 +30,8 @@ final class PartyOptions
     @Option(names = "--shares", description = "This party's model share file, from `securenn share` (P0 and P1).")
     Path shares;
 
-    @Option(names = "--network", description = "Network A–D (P2; an optional check for P0/P1, whose share file names it).")
+    @Option(names = "--network", description = "Network A–D or a network description file (such as `securenn import` "
+        + "writes beside a model): for P2; an optional check for P0/P1, whose share file names it.")
     String network;
 
     @Option(names = "--fraction-bits", defaultValue = "13", description = "P2's fixed-point precision; must match the shares' (default: ${DEFAULT-VALUE}).")
@@ -57,10 +58,11 @@ final class PartyOptions
             }
             if (network == null)
             {
-                throw new IllegalArgumentException("P2 needs --network (A–D): it runs the protocol without the model");
+                throw new IllegalArgumentException("P2 needs --network (A–D or a network description file): it runs the "
+                    + "protocol without the model");
             }
             new FixedPoint(fractionBits);
-            return new Loaded(role, cluster, NetworkSpec.builtIn(network), null, fractionBits, security);
+            return new Loaded(role, cluster, NetworkSpec.resolve(network), null, fractionBits, security);
         }
         if (shares == null)
         {
@@ -71,7 +73,7 @@ final class PartyOptions
         {
             throw new IllegalArgumentException(shares + " holds " + model.party() + "'s shares, not " + role + "'s");
         }
-        if (network != null && !NetworkSpec.builtIn(network).describe().equals(model.spec().describe()))
+        if (network != null && !NetworkSpec.resolve(network).describe().equals(model.spec().describe()))
         {
             throw new IllegalArgumentException(shares + " holds network " + model.spec().name() + ", not --network " + network);
         }

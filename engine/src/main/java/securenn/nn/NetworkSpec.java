@@ -284,6 +284,37 @@ public record NetworkSpec(String name, List<Layer> layers, Shape input, Preproce
         return v;
     }
 
+    /**
+     * A built-in network (A–D) or a network description file ({@link #describe}'s lines, as {@code securenn import}
+     * writes beside a model): what P2, which holds no model, is told to run.
+     */
+    public static NetworkSpec resolve(final String letterOrFile)
+    {
+        if (letterOrFile.length() == 1)
+        {
+            return builtIn(letterOrFile);
+        }
+        final java.nio.file.Path file = java.nio.file.Path.of(letterOrFile);
+        if (!java.nio.file.Files.isRegularFile(file))
+        {
+            throw new IllegalArgumentException("network '" + letterOrFile + "' is neither a built-in network (A, B, C, D) nor a "
+                + "network description file");
+        }
+        try
+        {
+            final String name = file.getFileName().toString().replaceFirst("\\.network$", "");
+            return parse(name, java.nio.file.Files.readString(file));
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException(file + ": cannot read the network description: " + ex.getMessage(), ex);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(file + ": " + ex.getMessage(), ex);
+        }
+    }
+
     /** Networks A–D of the whitepaper (Appendix B/C), from the bundled resources. */
     public static NetworkSpec builtIn(final String letter)
     {

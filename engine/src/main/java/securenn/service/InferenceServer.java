@@ -113,7 +113,7 @@ public final class InferenceServer implements AutoCloseable
     {
         final NetworkSpec.Shape in = spec.input();
         return new Wire.Hello(role.id(), in.channels(), in.height(), in.width(), spec.output().size(), fractionBits,
-            spec.name(), model.modelId());
+            spec.name(), model.modelId(), spec.preprocessing());
     }
 
     /**

@@ -1,5 +1,7 @@
 package securenn.service;
 
+import securenn.nn.Preprocessing;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -11,8 +13,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The client ↔ server frames of the inference service (TCP, big-endian headers, little-endian share payload).
  * <pre>
- *   hello:    int 'SNHI' | int version (1) | byte role | int channels | int height | int width | int outputs
+ *   hello:    int 'SNHI' | int version (2) | byte role | int channels | int height | int width | int outputs
  *             | int fraction bits | short length | UTF-8 network name | short length | UTF-8 model id
+ *             | double input scale | byte k | k × (double mean, double std)   (the input preprocessing, per channel)
  *   request:  int 'SNRQ' | long request id | int n | n × long (this server's share of the encoded input)
  *   response: int 'SNRS' | long request id | byte status | OK: int k | k × long (this server's share of the logits)
  *                                                        | otherwise: int length | UTF-8 message
@@ -26,7 +29,7 @@ import java.nio.charset.StandardCharsets;
 public final class Wire
 {
     public static final int HELLO_MAGIC = 0x534E_4849;
-    public static final int HELLO_VERSION = 1;
+    public static final int HELLO_VERSION = 2;
     public static final int REQUEST_MAGIC = 0x534E_5251;
     public static final int RESPONSE_MAGIC = 0x534E_5253;
     /** Largest input a request may carry (longs): far above any built-in network's, small enough to bound memory. */
@@ -49,8 +52,15 @@ public final class Wire
 
     /** A server's public parameters, as its hello carries them. */
     public record Hello(int role, int channels, int height, int width, int outputs, int fractionBits, String network,
-        String modelId)
+        String modelId, Preprocessing preprocessing)
     {
+        /** A hello for a network that takes pixel / 255 (networks A–D). */
+        public Hello(final int role, final int channels, final int height, final int width, final int outputs,
+            final int fractionBits, final String network, final String modelId)
+        {
+            this(role, channels, height, width, outputs, fractionBits, network, modelId, Preprocessing.PIXELS);
+        }
+
         public int inputSize()
         {
             return channels * height * width;
@@ -59,8 +69,8 @@ public final class Wire
         /** The fields every server of one deployment must agree on (all but the role). */
         public String describe()
         {
-            return "network " + network + " (input " + channels + "×" + height + "×" + width + ", " + outputs
-                + " outputs), " + fractionBits + " fraction bits, model " + modelId;
+            return "network " + network + " (input " + channels + "×" + height + "×" + width + preprocessing.describe()
+                + ", " + outputs + " outputs), " + fractionBits + " fraction bits, model " + modelId;
         }
     }
 
@@ -90,6 +100,14 @@ public final class Wire
         out.writeInt(h.fractionBits());
         out.writeUTF(h.network());
         out.writeUTF(h.modelId());
+        final Preprocessing pre = h.preprocessing();
+        out.writeDouble(pre.scale());
+        out.writeByte(pre.mean().length);
+        for (int c = 0; c < pre.mean().length; c++)
+        {
+            out.writeDouble(pre.mean()[c]);
+            out.writeDouble(pre.std()[c]);
+        }
     }
 
     /** Reads a server's hello; throws naming what is wrong if the stream does not start with one of this version. */
@@ -107,14 +125,38 @@ public final class Wire
             throw new IOException("the server speaks protocol version " + version + ", this client " + HELLO_VERSION);
         }
         final int role = in.readUnsignedByte();
-        final Hello h = new Hello(role, in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readUTF(),
-            in.readUTF());
+        final int channels = in.readInt(), height = in.readInt(), width = in.readInt(), outputs = in.readInt();
+        final int fractionBits = in.readInt();
+        final String network = in.readUTF(), modelId = in.readUTF();
+        final Hello h = new Hello(role, channels, height, width, outputs, fractionBits, network, modelId, preprocessing(in));
         if (h.channels() < 1 || h.height() < 1 || h.width() < 1 || (long)h.channels() * h.height() * h.width() > MAX_ELEMENTS
             || h.outputs() < 1 || h.outputs() > MAX_ELEMENTS || h.fractionBits() < 0 || h.fractionBits() > 30 || role > 1)
         {
             throw new IOException("the server's hello is out of range: role " + role + ", " + h.describe());
         }
         return h;
+    }
+
+    /** The input preprocessing the model takes: the client applies it before splitting (it is public, like the shape). */
+    private static Preprocessing preprocessing(final DataInputStream in) throws IOException
+    {
+        final double scale = in.readDouble();
+        final int channels = in.readUnsignedByte();
+        final double[] mean = new double[channels];
+        final double[] std = new double[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            mean[c] = in.readDouble();
+            std[c] = in.readDouble();
+        }
+        try
+        {
+            return new Preprocessing(scale, mean, std);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IOException("the server's hello has bad input preprocessing: " + ex.getMessage(), ex);
+        }
     }
 
     public static void writeRequest(final DataOutputStream out, final long id, final long[] share) throws IOException

@@ -10,13 +10,13 @@ import java.net.InetAddress;
  * cannot bind its port never joins (seen once in TrainPartyRestartTest). A port can still be taken between this check
  * and the bind; that is rare enough.
  */
-final class FreePorts
+public final class FreePorts
 {
     private FreePorts()
     {
     }
 
-    static int base(final int from)
+    public static int base(final int from)
     {
         for (int base = from; base < from + 300; base += 3)
         {

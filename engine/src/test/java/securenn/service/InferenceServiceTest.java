@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The inference service with three real parties over Aeron UDP loopback (one JVM, three drivers) and real clients. */
-class InferenceServiceTest
+public class InferenceServiceTest
 {
     private static final int F = FixedPoint.DEFAULT.fractionBits();
     private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -281,6 +281,12 @@ class InferenceServiceTest
 
     private static long[] twinLogits(final Model model, final Mnist sample, final int n)
     {
+        return twinLogits(model, FloatNetwork.images(sample, 0, n), n);
+    }
+
+    /** The fixed-point twin's logits of {@code n} inputs (n × input size, already preprocessed). */
+    public static long[] twinLogits(final Model model, final double[] pixels, final int n)
+    {
         try (Arena a = Arena.ofConfined())
         {
             final MemorySegment[] params = new MemorySegment[model.params().length];
@@ -292,13 +298,12 @@ class InferenceServiceTest
                     params[t].setAtIndex(Ring.LONG, i, FixedPoint.DEFAULT.encode(model.params()[t][i]));
                 }
             }
-            final double[] pixels = FloatNetwork.images(sample, 0, n);
             final MemorySegment x = a.allocate(8L * pixels.length);
             for (int i = 0; i < pixels.length; i++)
             {
                 x.setAtIndex(Ring.LONG, i, FixedPoint.DEFAULT.encode(pixels[i]));
             }
-            final MemorySegment y = a.allocate(8L * n * 10);
+            final MemorySegment y = a.allocate(8L * n * model.spec().output().size());
             RingNetwork.forward(new PlainRingBackend(Kernels.best()), model.spec(), params, x, y, n, F);
             return y.toArray(Ring.LONG);
         }
