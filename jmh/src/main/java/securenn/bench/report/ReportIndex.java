@@ -93,6 +93,7 @@ public final class ReportIndex
         {
             final Map<String, Object> c = (Map<String, Object>)JsonReader.parse(Files.readString(comparison));
             md.append("\n## Headline: secure inference against the SecureNN paper (its LAN: 3 × c4.8xlarge, 625 MB/s)\n\n")
+                .append(measuredOn(dir.resolve("inference.json")))
                 .append("| network | batch | securenn, loopback on 2 cores | securenn, projected to the paper's LAN ")
                 .append("| SecureNN paper, LAN | speed-up (projected) |\n|---|---|---|---|---|---|\n");
             for (final Object o : (List<Object>)c.getOrDefault("batchInference", List.of()))
@@ -107,5 +108,25 @@ public final class ReportIndex
             }
         }
         return md.toString();
+    }
+
+    /** "Measured on CPU (n cores, b-bit vectors), date." from a report's machine record, or "" without one. */
+    @SuppressWarnings("unchecked")
+    private static String measuredOn(final Path report) throws IOException
+    {
+        if (!Files.isRegularFile(report))
+        {
+            return "";
+        }
+        final Map<String, Object> m = (Map<String, Object>)((Map<String, Object>)JsonReader.parse(Files.readString(report)))
+            .get("machine");
+        if (m == null)
+        {
+            return "";
+        }
+        final String date = String.valueOf(m.get("date"));
+        return "Measured on " + m.get("cpu") + " (" + ((Number)m.get("cores")).intValue() + " cores, "
+            + ((Number)m.get("vectorBits")).intValue() + "-bit vectors), " + date.substring(0, Math.min(10, date.length()))
+            + ", commit " + m.get("commit") + ".\n\n";
     }
 }
