@@ -120,13 +120,13 @@ public final class ReportIndex
         }
         final Map<String, Object> m = (Map<String, Object>)((Map<String, Object>)JsonReader.parse(Files.readString(report)))
             .get("machine");
-        if (m == null)
+        if (m == null || m.get("cpu") == null)
         {
             return "";
         }
-        final String date = String.valueOf(m.get("date"));
-        return "Measured on " + m.get("cpu") + " (" + ((Number)m.get("cores")).intValue() + " cores, "
-            + ((Number)m.get("vectorBits")).intValue() + "-bit vectors), " + date.substring(0, Math.min(10, date.length()))
-            + ", commit " + m.get("commit") + ".\n\n";
+        final String date = String.valueOf(m.getOrDefault("date", ""));
+        return "Measured on " + m.get("cpu") + " (" + m.getOrDefault("cores", "?") + " cores, "
+            + m.getOrDefault("vectorBits", "?") + "-bit vectors), " + date.substring(0, Math.min(10, date.length()))
+            + ", commit " + m.getOrDefault("commit", "?") + ".\n\n";
     }
 }
