@@ -18,7 +18,7 @@ import java.nio.ByteOrder;
 /**
  * Z_67 arithmetic on byte lanes. Values stay reduced in [0, 67) so a sum fits an unsigned byte and a difference a
  * signed one; an unsigned minimum reduces. Products are computed on the bytes viewed as shorts (even and odd bytes
- * separately) and reduce without division: {@code x = 256h + l ≡ 55h + l}, then {@code y = 64q + r ≡ r − 3q}
+ * separately; widening conversions ran the Java fallback in a profile of secure training) and reduce without division: {@code x = 256h + l ≡ 55h + l}, then {@code y = 64q + r ≡ r − 3q}
  * (mod 67), then one conditional +67.
  *
  * <p>The group ops (PrivateCompare's vector, containsZero, rotateGroups) work on one comparison's 64 bit positions at
@@ -120,8 +120,20 @@ final class VectorZpOps implements ZpOps
         long i = 0;
         for (; i < bound; i += B.length())
         {
-            mulMod(ByteVector.fromMemorySegment(B, a, i, LE), ByteVector.fromMemorySegment(B, b, i, LE))
-                .intoMemorySegment(out, i, LE);
+            // the products and their reduction written out here, not in helpers: C2 compiled a hot helper on its own,
+            // then found it "already compiled into a big method" and called it with boxed vectors (NoVectorFallbackTest
+            // caught Short256Vector allocations in the old reduceProduct; the self-check timed Z_67 mul at 0.1× scalar)
+            final ShortVector x = ByteVector.fromMemorySegment(B, a, i, LE).reinterpretAsShorts();
+            final ShortVector y = ByteVector.fromMemorySegment(B, b, i, LE).reinterpretAsShorts();
+            ShortVector lo = x.and((short)0xFF).mul(y.and((short)0xFF));                       // even bytes, < 67²
+            ShortVector hi = x.lanewise(VectorOperators.LSHR, 8).mul(y.lanewise(VectorOperators.LSHR, 8)); // odd bytes
+            lo = lo.lanewise(VectorOperators.LSHR, 8).mul((short)55).add(lo.and((short)0xFF));  // 256h + l ≡ 55h + l
+            hi = hi.lanewise(VectorOperators.LSHR, 8).mul((short)55).add(hi.and((short)0xFF));
+            lo = lo.and((short)63).sub(lo.lanewise(VectorOperators.LSHR, 6).mul((short)3));     // 64q + r ≡ r − 3q
+            hi = hi.and((short)63).sub(hi.lanewise(VectorOperators.LSHR, 6).mul((short)3));
+            lo = lo.lanewise(VectorOperators.UMIN, lo.add((short)Ring.P));                       // one conditional +67
+            hi = hi.lanewise(VectorOperators.UMIN, hi.add((short)Ring.P));
+            lo.or(hi.lanewise(VectorOperators.LSHL, 8)).reinterpretAsBytes().intoMemorySegment(out, i, LE);
         }
         for (; i < n; i++)
         {
@@ -200,28 +212,6 @@ final class VectorZpOps implements ZpOps
         return addMod(s, s.rearrange(DOWN_32, KEEP_32));
     }
 
-    /**
-     * a·b mod 67 for values in [0, 67), without widening conversions (a profile of secure training showed them in
-     * the Vector API's Java fallback): the bytes viewed as shorts give the even bytes (low halves) and the odd bytes
-     * (high halves) as two short products below 67² = 4489, each reduced without division, then recombined.
-     */
-    private static ByteVector mulMod(final ByteVector a, final ByteVector b)
-    {
-        final ShortVector x = a.reinterpretAsShorts();
-        final ShortVector y = b.reinterpretAsShorts();
-        final ShortVector low = reduceProduct(x.and((short)0xFF).mul(y.and((short)0xFF)));
-        final ShortVector high = reduceProduct(x.lanewise(VectorOperators.LSHR, 8).mul(y.lanewise(VectorOperators.LSHR, 8)));
-        return low.or(high.lanewise(VectorOperators.LSHL, 8)).reinterpretAsBytes();
-    }
-
-    /** x mod 67 for 0 ≤ x &lt; 4489, in short lanes. */
-    private static ShortVector reduceProduct(final ShortVector x)
-    {
-        final ShortVector y = x.lanewise(VectorOperators.LSHR, 8).mul((short)55).add(x.and((short)0xFF));
-        final ShortVector z = y.and((short)63).sub(y.lanewise(VectorOperators.LSHR, 6).mul((short)3));
-        return z.lanewise(VectorOperators.UMIN, z.add((short)Ring.P));
-    }
-
     @Override
     public void containsZero(final MemorySegment d, final MemorySegment out, final long n)
     {
@@ -289,14 +279,22 @@ final class VectorZpOps implements ZpOps
     }
 
     /**
-     * out[base + i] = in[base + (i + shift) mod 64] as two block copies (the tail of the group, then its head). With
-     * fewer than 64 byte lanes a vector select cannot reach across parts, and {@code selectFrom} on 32 byte lanes runs
-     * the Vector API's Java fallback on AVX2 (found by {@code NoVectorFallbackTest} on an AMD EPYC Zen 3).
+     * out[base + i] = in[base + (i + shift) mod 64] on the group's eight longs: shift = 8q + r bytes, so out long i is
+     * long i + q shifted down r bytes with the next long's low bytes above (mod 8). With fewer than 64 byte lanes a
+     * vector select cannot reach across parts, {@code selectFrom} on 32 byte lanes runs the Vector API's Java fallback
+     * on AVX2 (found by {@code NoVectorFallbackTest} on an AMD EPYC Zen 3), and two block copies per group measured
+     * slower than the scalar twin there.
      */
     private static void rotateParts(final MemorySegment in, final long base, final int shift, final MemorySegment out)
     {
-        MemorySegment.copy(in, base + shift, out, base, Ring.BITS - shift);
-        MemorySegment.copy(in, base, out, base + Ring.BITS - shift, shift);
+        final int q = shift >>> 3;
+        final int r = (shift & 7) * Byte.SIZE;
+        for (int i = 0; i < Long.BYTES; i++)
+        {
+            final long lo = in.get(UNALIGNED_LONG, base + Long.BYTES * (long)((i + q) & 7));
+            final long hi = in.get(UNALIGNED_LONG, base + Long.BYTES * (long)((i + q + 1) & 7));
+            out.set(UNALIGNED_LONG, base + Long.BYTES * (long)i, r == 0 ? lo : lo >>> r | hi << (Long.SIZE - r));
+        }
     }
 
     @Override
