@@ -71,6 +71,9 @@ final class InferCommand implements Callable<Integer>
             }
             Shares.split(s1, s0, s1, pixels.length, SecretSplitter.fresh());
             final String net = model.spec().name();
+            // P2 runs from the network alone: a built-in letter, or the public description of an imported network
+            final String forP2 = net.length() == 1 ? net : Files.writeString(work.resolve(net + ".network"),
+                model.spec().describe()).toString();
             InputShares.write(work.resolve("P0.input"), new InputShares(Role.P0, net, "input", count, in, s0));
             InputShares.write(work.resolve("P1.input"), new InputShares(Role.P1, net, "input", count, in, s1));
             final List<Process> parties = new ArrayList<>();
@@ -80,7 +83,7 @@ final class InferCommand implements Callable<Integer>
                 args.addAll(r.holdsShares()
                     ? List.of("--shares", modelDir.resolve(r + ".shares").toString(), "--input", work.resolve(r + ".input").toString(),
                         "--output", work.resolve(r + ".output").toString())
-                    : List.of("--network", net));
+                    : List.of("--network", forP2));
                 parties.add(new ProcessBuilder(SameJvm.command(Main.class, args)).redirectErrorStream(true).redirectOutput(work.resolve(r + ".log").toFile()).start());
             }
             System.out.printf("running P0, P1, P2 as three processes (logs in %s) ...%n", work);

@@ -157,7 +157,9 @@ final class VectorZpOps implements ZpOps
         for (long e = 0; e < n; e++)
         {
             final long t = comparand.getAtIndex(Ring.LONG, e);
-            final boolean flip = beta.get(Ring.BYTE, e) != 0;
+            // (−1)^β as a lane mask, not a branch: a vector assigned on one path of a branch reaches C2 as a phi, and a
+            // suite run caught the kernel allocating Byte256Vector there (boxed at the merge)
+            final byte flipLanes = (byte)(beta.get(Ring.BYTE, e) != 0 ? -1 : 0);
             for (int part = 0; part < PARTS; part++)
             {
                 final ByteVector x = ByteVector.fromMemorySegment(B, xBits, e * Ring.BITS + (long)part * L, LE);
@@ -173,14 +175,12 @@ final class VectorZpOps implements ZpOps
                 final long base = e * Ring.BITS + (long)part * L;
                 final ByteVector x = ByteVector.fromMemorySegment(B, xBits, base, LE);
                 final VectorMask<Byte> tm = VectorMask.fromLong(B, t >>> (part * L));
-                ByteVector d = subMod(ZERO.blend(j, tm), x);                // j·t[i] − x[i]
-                if (flip)
-                {
-                    d = subMod(ZERO, d);
-                }
+                final ByteVector d = subMod(ZERO.blend(j, tm), x);          // j·t[i] − x[i]
+                final ByteVector flip = ByteVector.broadcast(B, flipLanes); // broadcast here: no vector lives across loops
+                final ByteVector signed = subMod(ZERO, d).and(flip).or(d.and(flip.not())); // (−1)^β (j·t[i] − x[i])
                 final ByteVector s = PARTS > 1 ? ByteVector.fromArray(B, suffix, part * L)
                     : suffixSum(ByteVector.fromArray(B, w, 0));             // lane i = Σ_{k>i} w[k]
-                addMod(addMod(d, j), s).intoMemorySegment(out, base, LE);
+                addMod(addMod(signed, j), s).intoMemorySegment(out, base, LE);
             }
         }
     }
