@@ -136,15 +136,7 @@ final class ImportCommand implements Callable<Integer>
         int correct = 0;
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment[] params = new MemorySegment[model.params().length];
-            for (int t = 0; t < params.length; t++)
-            {
-                params[t] = arena.allocate(Math.max(1, model.params()[t].length) * 8L, 64);
-                for (int i = 0; i < model.params()[t].length; i++)
-                {
-                    params[t].setAtIndex(Ring.LONG, i, fp.encode(model.params()[t][i]));
-                }
-            }
+            final MemorySegment[] params = model.fixedPoint(fp, arena);
             for (int from = 0; from < test.count(); from += 100)
             {
                 final int n = Math.min(100, test.count() - from);

@@ -34,6 +34,24 @@ public record Model(NetworkSpec spec, double[][] params)
      * is right here: this is the model owner's plaintext starting point, reproducible from the seed, and it is split
      * into shares with {@link securenn.mpc.SecretSplitter}, never with this generator.
      */
+    /**
+     * The parameters in fixed point, one segment per tensor in {@code arena} (64-byte aligned): the plaintext twin's
+     * weights, which the model owner would split into shares.
+     */
+    public java.lang.foreign.MemorySegment[] fixedPoint(final securenn.mpc.FixedPoint fp, final java.lang.foreign.Arena arena)
+    {
+        final java.lang.foreign.MemorySegment[] out = new java.lang.foreign.MemorySegment[params.length];
+        for (int t = 0; t < out.length; t++)
+        {
+            out[t] = arena.allocate(Math.max(1, params[t].length) * 8L, 64).asSlice(0, params[t].length * 8L);
+            for (int i = 0; i < params[t].length; i++)
+            {
+                out[t].setAtIndex(securenn.kernels.Ring.LONG, i, fp.encode(params[t][i]));
+            }
+        }
+        return out;
+    }
+
     public static Model random(final NetworkSpec spec, final long seed)
     {
         final SplittableRandom rnd = new SplittableRandom(seed);

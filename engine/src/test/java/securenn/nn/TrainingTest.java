@@ -247,15 +247,7 @@ class TrainingTest
 
     static MemorySegment[] encode(final Model model, final Arena arena)
     {
-        final MemorySegment[] params = new MemorySegment[model.params().length];
-        for (int t = 0; t < params.length; t++)
-        {
-            params[t] = arena.allocate(Math.max(1, model.params()[t].length) * 8L);
-            for (int i = 0; i < model.params()[t].length; i++)
-            {
-                params[t].setAtIndex(Ring.LONG, i, FP.encode(model.params()[t][i]));
-            }
-        }
+        final MemorySegment[] params = model.fixedPoint(FP, arena);
         return params;
     }
 

@@ -112,15 +112,7 @@ final class Ort
         final int k = model.spec().output().size();
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment[] params = new MemorySegment[model.params().length];
-            for (int t = 0; t < params.length; t++)
-            {
-                params[t] = arena.allocate(Math.max(1, model.params()[t].length) * 8L, 64);
-                for (int i = 0; i < model.params()[t].length; i++)
-                {
-                    params[t].setAtIndex(Ring.LONG, i, fp.encode(model.params()[t][i]));
-                }
-            }
+            final MemorySegment[] params = model.fixedPoint(fp, arena);
             final MemorySegment in = arena.allocate(x.length * 8L, 64);
             for (int i = 0; i < x.length; i++)
             {

@@ -289,15 +289,7 @@ public class InferenceServiceTest
     {
         try (Arena a = Arena.ofConfined())
         {
-            final MemorySegment[] params = new MemorySegment[model.params().length];
-            for (int t = 0; t < params.length; t++)
-            {
-                params[t] = a.allocate(8L * Math.max(1, model.params()[t].length)).asSlice(0, 8L * model.params()[t].length);
-                for (int i = 0; i < model.params()[t].length; i++)
-                {
-                    params[t].setAtIndex(Ring.LONG, i, FixedPoint.DEFAULT.encode(model.params()[t][i]));
-                }
-            }
+            final MemorySegment[] params = model.fixedPoint(FixedPoint.DEFAULT, a);
             final MemorySegment x = a.allocate(8L * pixels.length);
             for (int i = 0; i < pixels.length; i++)
             {

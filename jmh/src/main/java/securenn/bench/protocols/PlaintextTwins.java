@@ -57,15 +57,7 @@ public final class PlaintextTwins
             final Model model = Model.random(spec, 1);
             try (Arena arena = Arena.ofConfined())
             {
-                final MemorySegment[] params = new MemorySegment[spec.parameterCount()];
-                for (int t = 0; t < params.length; t++)
-                {
-                    params[t] = arena.allocate(Math.max(1, model.params()[t].length) * 8L);
-                    for (int i = 0; i < model.params()[t].length; i++)
-                    {
-                        params[t].setAtIndex(securenn.kernels.Ring.LONG, i, securenn.mpc.FixedPoint.DEFAULT.encode(model.params()[t][i]));
-                    }
-                }
+                final MemorySegment[] params = model.fixedPoint(securenn.mpc.FixedPoint.DEFAULT, arena);
                 final MemorySegment in = arena.allocate((long)batch * spec.input().size() * 8);
                 in.fill((byte)0);
                 final MemorySegment labels = arena.allocate((long)batch * spec.output().size() * 8);
