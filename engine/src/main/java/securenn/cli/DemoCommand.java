@@ -85,6 +85,9 @@ final class DemoCommand implements Callable<Integer>
             int correct = 0;
             int floatCorrect = 0;
             double millis = 0;
+            double firstBatchMillis = 0;
+            double secondBatchMillis = 0;
+            int secondBatchSize = 0;
             long rounds = 0;
             long bytes = 0;
             final SecretSplitter client = SecretSplitter.fresh();
@@ -104,6 +107,15 @@ final class DemoCommand implements Callable<Integer>
                             r.predictions()[s], r.predictions()[s] == test.label(from + s) ? "" : "  (wrong)");
                     }
                 }
+                if (from == 0)
+                {
+                    firstBatchMillis = r.millis();
+                }
+                else if (from == batch)
+                {
+                    secondBatchMillis = r.millis();
+                    secondBatchSize = n;
+                }
                 millis += r.millis();
                 rounds += r.rounds();
                 bytes += r.bytes();
@@ -112,6 +124,15 @@ final class DemoCommand implements Callable<Integer>
             out.printf("secure accuracy %d/%d = %.2f%% (plaintext float model: %.2f%%); %.1f ms, %d rounds, %.2f MB in total%n",
                 correct, test.count(), 100.0 * correct / test.count(), 100.0 * floatCorrect / test.count(), millis, rounds,
                 bytes / 1e6);
+            // the first batch runs while the JIT compiles the kernels: say so, and time a warm batch beside it
+            final int first = Math.min(batch, test.count());
+            final boolean again = secondBatchSize == 0;
+            final int warmSize = again ? first : secondBatchSize;
+            final double warm = again
+                ? SecureInference.classify(session, shares, FloatNetwork.images(plain.spec(), test, 0, first), first, client).millis()
+                : secondBatchMillis;
+            out.printf("cold: %.1f ms for the first batch of %d (includes JIT compilation); warm: %.1f ms for %s batch of %d "
+                + "(%.2f ms per image)%n", firstBatchMillis, first, warm, again ? "the same" : "the second", warmSize, warm / warmSize);
         }
         return 0;
     }

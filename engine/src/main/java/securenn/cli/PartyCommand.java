@@ -32,6 +32,9 @@ final class PartyCommand implements Callable<Integer>
     @Mixin
     PartyOptions options;
 
+    /** Rows per forward pass: public, the same in every party (all three run the same passes). */
+    static final int CHUNK = 512;
+
     @Option(names = "--input", description = "This party's input share file (P0, P1).")
     Path input;
 
@@ -84,9 +87,19 @@ final class PartyCommand implements Callable<Integer>
                     throw new IllegalStateException("P0 has " + n + " inputs but " + role + "'s input file has " + x.count());
                 }
                 final long t0 = System.nanoTime();
-                final MemorySegment y = role.holdsShares() ? arena.allocate((long)n * spec.output().size() * 8, 64) : null;
-                SecureInference.forward(session.party(), spec, model == null ? new MemorySegment[spec.parameterCount()] : model.params(),
-                    x == null ? null : x.data(), y, n, f);
+                final int in = spec.input().size();
+                final int out = spec.output().size();
+                final MemorySegment y = role.holdsShares() ? arena.allocate((long)n * out * 8, 64) : null;
+                final MemorySegment[] params = model == null ? new MemorySegment[spec.parameterCount()] : model.params();
+                // in chunks of CHUNK rows (the same public constant in every party), so that 10,000 inputs of a
+                // convolutional network do not need their whole im2col matrices at once
+                for (int from = 0; from < n; from += CHUNK)
+                {
+                    final int rows = Math.min(CHUNK, n - from);
+                    SecureInference.forward(session.party(), spec, params,
+                        x == null ? null : x.data().asSlice((long)from * in * 8, (long)rows * in * 8),
+                        y == null ? null : y.asSlice((long)from * out * 8, (long)rows * out * 8), rows, f);
+                }
                 final double ms = (System.nanoTime() - t0) / 1e6;
                 if (role.holdsShares())
                 {

@@ -22,6 +22,8 @@ import securenn.onnx.OnnxProto.Tensor;
  *       layout already.</li>
  *   <li>Gemm (transA 0, any transB, alpha, beta) and MatMul (+ Add of a constant bias) → fc with W stored in × out.</li>
  *   <li>Relu → relu; MaxPool with a k×k window and stride k → maxpool.</li>
+ *   <li>AveragePool (square window, any stride, no padding) and GlobalAveragePool (square input) → a conv with public
+ *       weights 1/k² on the channel diagonal: a public division by the window size.</li>
  *   <li>Flatten (axis 1), and Reshape to [batch, rest] — with a constant target or one computed by Shape / Gather /
  *       Unsqueeze / Concat — are no layers: our fc flattens NCHW in the same order.</li>
  *   <li>BatchNormalization right after a conv or fc is folded into its weights and bias.</li>
@@ -41,10 +43,11 @@ public final class OnnxImporter
     /** Metadata key under which {@link OnnxExporter} records a network's input preprocessing (its input-line options). */
     public static final String PREPROCESSING_KEY = "securenn.preprocessing";
 
-    static final Set<String> LAYER_OPS = Set.of("Conv", "Gemm", "MatMul", "Relu", "MaxPool", "BatchNormalization",
+    static final Set<String> LAYER_OPS = Set.of("Conv", "Gemm", "MatMul", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization",
         "Flatten", "Reshape", "Dropout", "Identity", "Softmax", "LogSoftmax");
     static final Set<String> SHAPE_OPS = Set.of("Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast", "Concat", "Add");
-    private static final String SUPPORTED = "Conv, Gemm, MatMul (+ Add bias), Relu, MaxPool, BatchNormalization (folded), "
+    private static final String SUPPORTED = "Conv, Gemm, MatMul (+ Add bias), Relu, MaxPool, AveragePool and GlobalAveragePool "
+        + "(square windows, no padding), BatchNormalization (folded), "
         + "Flatten, Reshape (flatten only; Constant/Shape/Gather/Unsqueeze/Concat for its shape), Dropout, Identity, "
         + "final Softmax/LogSoftmax";
 
@@ -108,11 +111,6 @@ public final class OnnxImporter
             {
                 throw new IOException(file + ": " + n.describe() + " is from operator domain '" + n.domain()
                     + "'; only the standard ONNX operators are supported");
-            }
-            if (n.opType().equals("AveragePool") || n.opType().equals("GlobalAveragePool"))
-            {
-                throw new IOException(file + ": " + n.describe() + ": " + n.opType() + " is not supported yet (it needs a "
-                    + "public-division layer in every backend, planned with the layer-plan refactor); supported: " + SUPPORTED);
             }
             if (!LAYER_OPS.contains(n.opType()) && !SHAPE_OPS.contains(n.opType()))
             {
@@ -203,6 +201,8 @@ public final class OnnxImporter
                 foldable = false;
             }
             case "MaxPool" -> maxPool(n);
+            case "AveragePool" -> averagePool(n);
+            case "GlobalAveragePool" -> globalAveragePool(n);
             case "BatchNormalization" -> batchNorm(n);
             case "Flatten" -> flatten(n);
             case "Reshape" -> reshape(n);
@@ -372,6 +372,69 @@ public final class OnnxImporter
         h /= k;
         w /= k;
         foldable = false;
+    }
+
+    private void averagePool(final Node n) throws IOException
+    {
+        requireSpatial(n);
+        final Attribute ks = n.attribute("kernel_shape");
+        if (ks == null || ks.ints().length != 2 || ks.ints()[0] != ks.ints()[1])
+        {
+            throw new IOException(file + ": " + n.describe() + ": kernel_shape " + (ks == null ? "missing" : Arrays.toString(ks.ints()))
+                + "; supported are square k×k windows");
+        }
+        final int k = (int)ks.ints()[0];
+        final int stride = uniform(n, "strides", 1);
+        if (uniform(n, "pads", 0) != 0)
+        {
+            throw new IOException(file + ": " + n.describe() + ": average pooling with padding is not supported (its border "
+                + "windows divide by fewer elements); export without pads");
+        }
+        requireInts(n, "ceil_mode", 0);
+        requireInts(n, "dilations", 1);
+        final Attribute autoPad = n.attribute("auto_pad");
+        if (autoPad != null && autoPad.s() != null && !autoPad.s().equals("NOTSET") && !autoPad.s().equals("VALID"))
+        {
+            throw new IOException(file + ": " + n.describe() + ": auto_pad " + autoPad.s() + " is not supported");
+        }
+        if (h < k || w < k)
+        {
+            throw new IOException(file + ": " + n.describe() + ": a " + k + "×" + k + " window does not fit " + c + "×" + h + "×" + w);
+        }
+        averageAsConv(n, k, stride);
+    }
+
+    private void globalAveragePool(final Node n) throws IOException
+    {
+        requireSpatial(n);
+        if (h != w)
+        {
+            throw new IOException(file + ": " + n.describe() + ": GlobalAveragePool of a non-square " + c + "×" + h + "×" + w
+                + " input is not supported (square windows only)");
+        }
+        averageAsConv(n, h, 1);
+    }
+
+    /**
+     * Average pooling as what it is, a linear map with public weights: a k×k conv whose weight is 1/k² from channel i
+     * to channel i and 0 elsewhere, bias 0. In the ring that is a public division by the window size, the reciprocal
+     * rounded to the model's fraction bits (exact for k a power of two).
+     */
+    private void averageAsConv(final Node n, final int k, final int stride)
+    {
+        final double[] weight = new double[c * c * k * k];
+        for (int ch = 0; ch < c; ch++)
+        {
+            Arrays.fill(weight, (ch * c + ch) * k * k, (ch * c + ch + 1) * k * k, 1.0 / (k * k));
+        }
+        params.add(weight);
+        params.add(new double[c]);
+        lines.add("conv " + c + " " + k + " stride " + stride + " pad 0");
+        notes.add(n.describe() + ": " + n.opType() + " " + k + "×" + k + " (stride " + stride + ") imported as a conv with "
+            + "weights 1/" + (k * k) + " on the channel diagonal (a public division by the window size, in fixed point)");
+        h = (h - k) / stride + 1;
+        w = (w - k) / stride + 1;
+        foldable = true;
     }
 
     /** Folds y = γ (x − μ) / √(σ² + ε) + β into the conv or fc just before it. */

@@ -142,13 +142,58 @@ class OnnxOpsTest
             .hasMessageContaining("operator Sigmoid is not supported").hasMessageContaining("supported: Conv, Gemm");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"AveragePool", "GlobalAveragePool"})
-    void shouldRefuseAveragePoolingAsNotSupportedYet(final String op) throws Exception
+    /** conv 3×3 (2 → 3 channels, 8×8 → 6×6) → relu → the pooling node → Flatten [→ Gemm to 4], batch free. */
+    private Path convReluPool(final String op, final boolean fc, final int width, final Attribute... attributes) throws IOException
     {
-        final Path file = convThen(op, "pool", Attribute.ofInts("kernel_shape", 2, 2));
-        assertThatThrownBy(() -> OnnxImporter.read(file, "T", null)).hasMessageContaining("node 'pool' (" + op + ")")
-            .hasMessageContaining("not supported yet");
+        final OnnxFixture f = new OnnxFixture(6);
+        String x = f.input(new long[]{-1, 2, 8, 8}, "N", null, null, null);
+        x = f.node("Conv", List.of(x, f.weights("c.w", 3, 2, 3, 3), f.weights("c.b", 3)));
+        x = f.node("Relu", List.of(x));
+        x = f.node(op, "pool", List.of(x), attributes);
+        x = f.node("Flatten", List.of(x));
+        if (fc)
+        {
+            x = f.node("Gemm", List.of(x, f.weights("g.w", 4, 3), f.weights("g.b", 4)), Attribute.ofInt("transB", 1));
+        }
+        return f.write(dir.resolve(op + ".onnx"), x, fc ? 4 : width);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void shouldImportAveragePoolingAsAPublicDivisionAndAgreeWithOnnxRuntime(final int k) throws Exception
+    {
+        final int stride = k == 2 ? 2 : 1;
+        final int out = 3 * ((6 - k) / stride + 1) * ((6 - k) / stride + 1);
+        final Path file = convReluPool("AveragePool", false, out, Attribute.ofInts("kernel_shape", k, k),
+            Attribute.ofInts("strides", stride, stride));
+        final OnnxImporter.Imported im = OnnxImporter.read(file, "T", null);
+        assertThat(im.model().spec().describe()).isEqualTo("input 2 8 8\nconv 3 3 stride 1 pad 0\nrelu\nconv 3 " + k
+            + " stride " + stride + " pad 0\n");
+        assertThat(String.join("\n", im.notes())).contains("node 'pool' (AveragePool)", "weights 1/" + (k * k));
+        final double[] x = inputs(4, 128);
+        assertThat(Ort.maxRelative(FloatNetwork.forward(im.model(), x, 4), Ort.run(file, x, 4, 2, 8, 8), out)).isLessThan(1e-4);
+    }
+
+    @Test
+    void shouldImportGlobalAveragePoolingBeforeAnFcAndAgreeWithOnnxRuntime() throws Exception
+    {
+        final Path file = convReluPool("GlobalAveragePool", true, 4);
+        final Model m = OnnxImporter.read(file, "T", null).model();
+        assertThat(m.spec().describe()).isEqualTo("input 2 8 8\nconv 3 3 stride 1 pad 0\nrelu\nconv 3 6 stride 1 pad 0\nfc 4\n");
+        final double[] x = inputs(4, 128);
+        assertThat(Ort.maxRelative(FloatNetwork.forward(m, x, 4), Ort.run(file, x, 4, 2, 8, 8), 4)).isLessThan(1e-4);
+    }
+
+    @Test
+    void shouldRefusePaddedOrCeilModeAveragePoolingNamingTheNode() throws Exception
+    {
+        final Path padded = convReluPool("AveragePool", false, 27, Attribute.ofInts("kernel_shape", 2, 2),
+            Attribute.ofInts("pads", 1, 1, 1, 1));
+        assertThatThrownBy(() -> OnnxImporter.read(padded, "T", null)).isInstanceOf(IOException.class)
+            .hasMessageContaining(padded.toString()).hasMessageContaining("node 'pool' (AveragePool)").hasMessageContaining("padding");
+        final Path ceil = convReluPool("AveragePool", false, 27, Attribute.ofInts("kernel_shape", 2, 2), Attribute.ofInt("ceil_mode", 1));
+        assertThatThrownBy(() -> OnnxImporter.read(ceil, "T", null)).hasMessageContaining("node 'pool' (AveragePool)")
+            .hasMessageContaining("ceil_mode");
     }
 
     @Test

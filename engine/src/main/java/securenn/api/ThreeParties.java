@@ -1,0 +1,92 @@
+package securenn.api;
+
+import securenn.mpc.LocalSession;
+import securenn.mpc.Role;
+import securenn.nn.NetworkSpec;
+import securenn.nn.SecureInference;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * P0, P1 and P2 in this JVM, talking over Aeron IPC with fresh session keys from {@link java.security.SecureRandom}:
+ * the same protocols, messages and results as three hosts. One process holds all three parties, so this protects
+ * nothing against whoever runs it (see the package's threat model); use it to develop, test and embed, and
+ * {@code securenn serve} / {@code party} on three hosts to deploy. Not thread-safe: one computation at a time.
+ */
+public final class ThreeParties implements AutoCloseable
+{
+    private final LocalSession session;
+
+    private ThreeParties(final LocalSession session)
+    {
+        this.session = session;
+    }
+
+    /** Starts the three parties (an embedded Aeron media driver and three party threads). */
+    public static ThreeParties inOneJvm()
+    {
+        return new ThreeParties(LocalSession.freshKeys("yield"));
+    }
+
+    /**
+     * Secure inference: P0 and P1 run the network on their shares of the model and of the inputs, P2 helps; returns
+     * P0's and P1's shares of the logits ({@code batch × classes}, in the inputs' encoding), which only the client
+     * adds ({@link SharedTensor#reconstruct}).
+     */
+    public SharedTensor[] infer(final ModelShares model, final SharedTensor[] inputs)
+    {
+        final NetworkSpec spec = model.network();
+        if (inputs.length != 2 || inputs[0].party() != Role.P0 || inputs[1].party() != Role.P1
+            || !Arrays.equals(inputs[0].shape(), inputs[1].shape()))
+        {
+            throw new IllegalArgumentException("infer takes P0's and P1's shares of one input tensor");
+        }
+        if (!inputs[0].encoding().equals(model.encoding()) || !inputs[1].encoding().equals(model.encoding()))
+        {
+            throw new IllegalArgumentException("the inputs are encoded with " + inputs[0].encoding().fractionBits()
+                + " fraction bits but the model with " + model.encoding().fractionBits());
+        }
+        if (inputs[0].width() != spec.input().size())
+        {
+            throw new IllegalArgumentException("network " + spec.name() + " takes inputs of " + spec.input() + " = "
+                + spec.input().size() + " values, but the shared rows hold " + inputs[0].width());
+        }
+        final int n = inputs[0].batch();
+        final int out = spec.output().size();
+        final int f = model.encoding().fractionBits();
+        final List<MemorySegment> outs = session.run(p ->
+        {
+            final Role r = p.role();
+            if (!r.holdsShares())
+            {
+                SecureInference.forward(p, spec, new MemorySegment[spec.parameterCount()], null, null, n, f);
+                return null;
+            }
+            final MemorySegment y = Arena.ofAuto().allocate((long)n * out * Long.BYTES, 64);
+            SecureInference.forward(p, spec, model.of(r).params(), inputs[r.id()].share(), y, n, f);
+            return y;
+        });
+        final int[] shape = {n, out};
+        return new SharedTensor[]{new SharedTensor(Role.P0, shape, model.encoding(), outs.get(0)),
+            new SharedTensor(Role.P1, shape, model.encoding(), outs.get(1))};
+    }
+
+    /**
+     * The whole round as one call, for convenience: splits {@code inputs} (fresh randomness), runs {@link #infer} and
+     * reconstructs the logits.
+     */
+    public Tensor classify(final ModelShares model, final Tensor inputs)
+    {
+        final SharedTensor[] y = infer(model, SharedTensor.split(inputs, model.encoding()));
+        return SharedTensor.reconstruct(y[0], y[1]);
+    }
+
+    @Override
+    public void close()
+    {
+        session.close();
+    }
+}
