@@ -72,12 +72,6 @@ public final class ModelShares
         return PlainModel.of(ModelFile.reconstruct(shares[0], shares[1]));
     }
 
-    /** P0's or P1's share. */
-    ModelFile.SharedModel of(final Role party)
-    {
-        return shares[party.id()];
-    }
-
     ModelFile.SharedModel[] both()
     {
         return shares.clone();

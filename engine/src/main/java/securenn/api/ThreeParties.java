@@ -56,19 +56,8 @@ public final class ThreeParties implements AutoCloseable
         }
         final int n = inputs[0].batch();
         final int out = spec.output().size();
-        final int f = model.encoding().fractionBits();
-        final List<MemorySegment> outs = session.run(p ->
-        {
-            final Role r = p.role();
-            if (!r.holdsShares())
-            {
-                SecureInference.forward(p, spec, new MemorySegment[spec.parameterCount()], null, null, n, f);
-                return null;
-            }
-            final MemorySegment y = Arena.ofAuto().allocate((long)n * out * Long.BYTES, 64);
-            SecureInference.forward(p, spec, model.of(r).params(), inputs[r.id()].share(), y, n, f);
-            return y;
-        });
+        final List<MemorySegment> outs = SecureInference.run(session, model.both(), inputs[0].share(), inputs[1].share(), n,
+            Arena.ofAuto());
         final int[] shape = {n, out};
         return new SharedTensor[]{new SharedTensor(Role.P0, shape, model.encoding(), outs.get(0)),
             new SharedTensor(Role.P1, shape, model.encoding(), outs.get(1))};

@@ -37,6 +37,26 @@ public final class SecureInference
     }
 
     /**
+     * Runs {@link #forward} on the three parties of {@code session}: P0 and P1 with their model shares and their input
+     * shares {@code x0}, {@code x1}; returns P0's and P1's output shares ({@code n × outputs}, allocated in
+     * {@code arena}) at indices 0 and 1 (index 2, P2's, is null).
+     */
+    public static List<MemorySegment> run(final LocalSession session, final ModelFile.SharedModel[] model,
+        final MemorySegment x0, final MemorySegment x1, final int n, final Arena arena)
+    {
+        final NetworkSpec spec = model[0].spec();
+        final int out = spec.output().size();
+        return session.run(p ->
+        {
+            final boolean h = p.role().holdsShares();
+            final MemorySegment y = h ? arena.allocate((long)n * out * 8, 64) : null;
+            forward(p, spec, h ? model[p.role().id()].params() : new MemorySegment[spec.parameterCount()],
+                p.role() == Role.P0 ? x0 : p.role() == Role.P1 ? x1 : null, y, n, model[0].fractionBits());
+            return y;
+        });
+    }
+
+    /**
      * Classifies {@code n} inputs (n × input size, in [0, 1]) with a model shared between P0 and P1 of the session;
      * the client splits the inputs with {@code client} ({@link SecretSplitter#fresh} outside tests).
      */
@@ -60,14 +80,7 @@ public final class SecureInference
             final long bytesBefore = totalBytes(session);
             final long roundsBefore = maxRounds(session);
             final long t0 = System.nanoTime();
-            final List<MemorySegment> outs = session.run(p ->
-            {
-                final boolean h = p.role().holdsShares();
-                final MemorySegment y = h ? arena.allocate((long)n * out * 8) : null;
-                forward(p, spec, h ? model[p.role().id()].params() : new MemorySegment[spec.parameterCount()],
-                    p.role() == Role.P0 ? x0 : p.role() == Role.P1 ? x1 : null, y, n, fp.fractionBits());
-                return y;
-            });
+            final List<MemorySegment> outs = run(session, model, x0, x1, n, arena);
             final double millis = (System.nanoTime() - t0) / 1e6;
             final long[] logits = new long[n * out];
             final MemorySegment opened = arena.allocate((long)n * out * 8);

@@ -246,12 +246,7 @@ public final class OnnxImporter
         requireInts(n, "kernel_shape", k);
         final int stride = uniform(n, "strides", 1);
         final int pad = uniform(n, "pads", 0);
-        final Attribute autoPad = n.attribute("auto_pad");
-        if (autoPad != null && autoPad.s() != null && !autoPad.s().equals("NOTSET") && !(autoPad.s().equals("VALID") && pad == 0))
-        {
-            throw new IOException(file + ": " + n.describe() + ": auto_pad " + autoPad.s() + " is not supported "
-                + "(export with explicit pads)");
-        }
+        requireExplicitPads(n, pad);
         if (h + 2 * pad < k || w + 2 * pad < k)
         {
             throw new IOException(file + ": " + n.describe() + ": a " + k + "×" + k + " kernel with pad " + pad + " does not fit "
@@ -345,13 +340,7 @@ public final class OnnxImporter
     private void maxPool(final Node n) throws IOException
     {
         requireSpatial(n);
-        final Attribute ks = n.attribute("kernel_shape");
-        if (ks == null || ks.ints().length != 2 || ks.ints()[0] != ks.ints()[1])
-        {
-            throw new IOException(file + ": " + n.describe() + ": kernel_shape " + (ks == null ? "missing" : Arrays.toString(ks.ints()))
-                + "; supported are square k×k windows");
-        }
-        final int k = (int)ks.ints()[0];
+        final int k = squareWindow(n);
         if (uniform(n, "strides", 1) != k || uniform(n, "pads", 0) != 0)
         {
             throw new IOException(file + ": " + n.describe() + ": supported is max pooling with stride equal to the window ("
@@ -377,13 +366,7 @@ public final class OnnxImporter
     private void averagePool(final Node n) throws IOException
     {
         requireSpatial(n);
-        final Attribute ks = n.attribute("kernel_shape");
-        if (ks == null || ks.ints().length != 2 || ks.ints()[0] != ks.ints()[1])
-        {
-            throw new IOException(file + ": " + n.describe() + ": kernel_shape " + (ks == null ? "missing" : Arrays.toString(ks.ints()))
-                + "; supported are square k×k windows");
-        }
-        final int k = (int)ks.ints()[0];
+        final int k = squareWindow(n);
         final int stride = uniform(n, "strides", 1);
         if (uniform(n, "pads", 0) != 0)
         {
@@ -392,16 +375,35 @@ public final class OnnxImporter
         }
         requireInts(n, "ceil_mode", 0);
         requireInts(n, "dilations", 1);
-        final Attribute autoPad = n.attribute("auto_pad");
-        if (autoPad != null && autoPad.s() != null && !autoPad.s().equals("NOTSET") && !autoPad.s().equals("VALID"))
-        {
-            throw new IOException(file + ": " + n.describe() + ": auto_pad " + autoPad.s() + " is not supported");
-        }
+        requireExplicitPads(n, 0);
         if (h < k || w < k)
         {
             throw new IOException(file + ": " + n.describe() + ": a " + k + "×" + k + " window does not fit " + c + "×" + h + "×" + w);
         }
         averageAsConv(n, k, stride);
+    }
+
+    /** The k of a square k×k {@code kernel_shape}, or a failure naming the node. */
+    private int squareWindow(final Node n) throws IOException
+    {
+        final Attribute ks = n.attribute("kernel_shape");
+        if (ks == null || ks.ints().length != 2 || ks.ints()[0] != ks.ints()[1])
+        {
+            throw new IOException(file + ": " + n.describe() + ": kernel_shape " + (ks == null ? "missing" : Arrays.toString(ks.ints()))
+                + "; supported are square k×k windows");
+        }
+        return (int)ks.ints()[0];
+    }
+
+    /** Refuses an auto_pad other than NOTSET, or VALID where the explicit pads are 0. */
+    private void requireExplicitPads(final Node n, final int pad) throws IOException
+    {
+        final Attribute autoPad = n.attribute("auto_pad");
+        if (autoPad != null && autoPad.s() != null && !autoPad.s().equals("NOTSET") && !(autoPad.s().equals("VALID") && pad == 0))
+        {
+            throw new IOException(file + ": " + n.describe() + ": auto_pad " + autoPad.s() + " is not supported "
+                + "(export with explicit pads)");
+        }
     }
 
     private void globalAveragePool(final Node n) throws IOException
