@@ -4,7 +4,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import securenn.kernels.Compaction;
 import securenn.kernels.Ring;
@@ -23,10 +22,10 @@ import java.nio.ByteOrder;
  *
  * <p>The group ops (PrivateCompare's vector, containsZero, rotateGroups) work on one comparison's 64 bit positions at
  * a time, as {@code PARTS} byte vectors: one 512-bit vector with AVX-512, two 256-bit halves with AVX2. With one part
- * the suffix sum Σ_{k&gt;i} w[k] is an in-register scan of six shifted adds; the lane shifts are {@code rearrange}
- * with constant shuffles and zeroing masks built once in static final fields (C2 folds them only from there):
- * {@code slice(origin, zero)} computes its shuffle on every call and measured 12× slower. With several parts the
- * scan is a scalar loop over the vector-computed terms ({@link #suffixSums}). Before this, CPUs without 64 byte
+ * the suffix sum Σ_{k&gt;i} w[k] is a scalar loop over the vector-computed terms ({@link #suffixSums}), whatever
+ * the vector width. With one 512-bit part it used to be an in-register scan of six shifted adds ({@code rearrange}
+ * with constant shuffles); NoVectorFallbackTest caught that scan boxing Byte512Vector in two of six runs on an AMD
+ * EPYC Zen 5 (C2 compiled the scan or addMod apart from the kernel), so one path serves every CPU. Before this, CPUs without 64 byte
  * lanes ran these ops in the scalar twin: on an AMD EPYC Zen 3 (AVX2) that was a fifth of a DReLU's time.
  */
 final class VectorZpOps implements ZpOps
@@ -45,18 +44,6 @@ final class VectorZpOps implements ZpOps
     /** MOD_P[v] = v mod 67 for every sum of 63 bytes (valid shares sum to at most 63·66). */
     private static final byte[] MOD_P = modTable((Ring.BITS - 1) * 255 + 1);
     // Lane shifts as static final constants: C2 folds them only from static final fields.
-    private static final VectorShuffle<Byte> DOWN_1 = downShuffle(1);
-    private static final VectorShuffle<Byte> DOWN_2 = downShuffle(2);
-    private static final VectorShuffle<Byte> DOWN_4 = downShuffle(4);
-    private static final VectorShuffle<Byte> DOWN_8 = downShuffle(8);
-    private static final VectorShuffle<Byte> DOWN_16 = downShuffle(16);
-    private static final VectorShuffle<Byte> DOWN_32 = downShuffle(32);
-    private static final VectorMask<Byte> KEEP_1 = downMask(1);
-    private static final VectorMask<Byte> KEEP_2 = downMask(2);
-    private static final VectorMask<Byte> KEEP_4 = downMask(4);
-    private static final VectorMask<Byte> KEEP_8 = downMask(8);
-    private static final VectorMask<Byte> KEEP_16 = downMask(16);
-    private static final VectorMask<Byte> KEEP_32 = downMask(32);
 
     private final ScalarZpOps scalar = new ScalarZpOps();
     /** How {@link #residues} moves accepted lanes together (see {@link CpuFeatures#compaction}). */
@@ -166,10 +153,7 @@ final class VectorZpOps implements ZpOps
                 final VectorMask<Byte> tm = VectorMask.fromLong(B, t >>> (part * L));
                 x.blend(subMod(j, x), tm).intoArray(w, part * L);          // share of x[i] ⊕ t[i]
             }
-            if (PARTS > 1)
-            {
-                suffixSums(w, suffix);
-            }
+            suffixSums(w, suffix);
             for (int part = 0; part < PARTS; part++)
             {
                 final long base = e * Ring.BITS + (long)part * L;
@@ -178,8 +162,7 @@ final class VectorZpOps implements ZpOps
                 final ByteVector d = subMod(ZERO.blend(j, tm), x);          // j·t[i] − x[i]
                 final ByteVector flip = ByteVector.broadcast(B, flipLanes); // broadcast here: no vector lives across loops
                 final ByteVector signed = subMod(ZERO, d).and(flip).or(d.and(flip.not())); // (−1)^β (j·t[i] − x[i])
-                final ByteVector s = PARTS > 1 ? ByteVector.fromArray(B, suffix, part * L)
-                    : suffixSum(ByteVector.fromArray(B, w, 0));             // lane i = Σ_{k>i} w[k]
+                final ByteVector s = ByteVector.fromArray(B, suffix, part * L); // lane i = Σ_{k>i} w[k]
                 addMod(addMod(signed, j), s).intoMemorySegment(out, base, LE);
             }
         }
@@ -198,18 +181,6 @@ final class VectorZpOps implements ZpOps
             suffix[i] = MOD_P[sum];
             sum += w[i] & 0xFF; // < 67 for valid shares; any byte from a faulty peer still indexes the table
         }
-    }
-
-    /** Lane i ← Σ_{k&gt;i} w[k] mod 67 over 64 byte lanes: six shifted adds. */
-    private static ByteVector suffixSum(final ByteVector w)
-    {
-        ByteVector s = w.rearrange(DOWN_1, KEEP_1);                     // lane i ← w[i + 1]
-        s = addMod(s, s.rearrange(DOWN_1, KEEP_1));
-        s = addMod(s, s.rearrange(DOWN_2, KEEP_2));
-        s = addMod(s, s.rearrange(DOWN_4, KEEP_4));
-        s = addMod(s, s.rearrange(DOWN_8, KEEP_8));
-        s = addMod(s, s.rearrange(DOWN_16, KEEP_16));
-        return addMod(s, s.rearrange(DOWN_32, KEEP_32));
     }
 
     @Override
@@ -416,26 +387,5 @@ final class VectorZpOps implements ZpOps
             lanes[i] = (byte)i;
         }
         return ByteVector.fromArray(B, lanes, 0);
-    }
-
-    /** Lane i ← lane (i + k) mod lanes; paired with {@link #downMask} it shifts lanes down, zero-filling the top. */
-    private static VectorShuffle<Byte> downShuffle(final int k)
-    {
-        final int[] index = new int[B.length()];
-        for (int i = 0; i < index.length; i++)
-        {
-            index[i] = (i + k) % index.length;
-        }
-        return VectorShuffle.fromArray(B, index, 0);
-    }
-
-    private static VectorMask<Byte> downMask(final int k)
-    {
-        final boolean[] valid = new boolean[B.length()];
-        for (int i = 0; i < valid.length; i++)
-        {
-            valid[i] = i + k < valid.length;
-        }
-        return VectorMask.fromArray(B, valid, 0);
     }
 }
