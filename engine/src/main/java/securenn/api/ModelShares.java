@@ -21,10 +21,15 @@ public final class ModelShares
 
     ModelShares(final ModelFile.SharedModel[] shares)
     {
-        if (shares.length != 2 || shares[0].party() != Role.P0 || shares[1].party() != Role.P1
-            || !shares[0].modelId().equals(shares[1].modelId()))
+        if (shares.length != 2 || shares[0].party() != Role.P0 || shares[1].party() != Role.P1)
         {
-            throw new IllegalArgumentException("model shares are P0's and P1's of one split");
+            throw new IllegalArgumentException("model shares are P0's then P1's, but got " + shares.length + " shares"
+                + (shares.length == 2 ? " of " + shares[0].party() + " then " + shares[1].party() : ""));
+        }
+        if (!shares[0].modelId().equals(shares[1].modelId()))
+        {
+            throw new IllegalArgumentException("P0's share has model-id " + shares[0].modelId() + " but P1's "
+                + shares[1].modelId() + ": they come from different splits");
         }
         this.shares = shares.clone();
     }
@@ -34,12 +39,22 @@ public final class ModelShares
     {
         final ModelFile.SharedModel s0 = ModelFile.readShares(dir.resolve("P0.shares"), Arena.ofAuto());
         final ModelFile.SharedModel s1 = ModelFile.readShares(dir.resolve("P1.shares"), Arena.ofAuto());
+        requireParty(dir.resolve("P0.shares"), s0, Role.P0);
+        requireParty(dir.resolve("P1.shares"), s1, Role.P1);
         if (!s0.modelId().equals(s1.modelId()))
         {
             throw new IOException(dir.resolve("P1.shares") + ": model-id " + s1.modelId() + " is not P0.shares' "
                 + s0.modelId() + "; the two files come from different splits");
         }
         return new ModelShares(new ModelFile.SharedModel[]{s0, s1});
+    }
+
+    private static void requireParty(final Path file, final ModelFile.SharedModel s, final Role party) throws IOException
+    {
+        if (s.party() != party)
+        {
+            throw new IOException(file + ": party " + s.party() + ", but this file must hold " + party + "'s share");
+        }
     }
 
     /** Writes {@code P0.shares} and {@code P1.shares} into {@code dir} (one for each server's host). */

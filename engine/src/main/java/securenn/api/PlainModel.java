@@ -79,6 +79,11 @@ public final class PlainModel
     public Tensor inputs(final Mnist images, final int from, final int n)
     {
         model.spec().requireImages(images.rows(), images.cols(), "the images given");
+        if (from < 0 || n < 1 || from > images.count() - n)
+        {
+            throw new IllegalArgumentException("images [" + from + ", " + ((long)from + n) + ") are not within the "
+                + images.count() + " images given (from must be at least 0, n at least 1)");
+        }
         return Tensor.rows(n, model.spec().input().size(), FloatNetwork.images(model.spec(), images, from, n));
     }
 

@@ -24,18 +24,27 @@ public record SharedTensor(Role party, int[] shape, FixedPoint encoding, MemoryS
 {
     public SharedTensor
     {
+        if (party == null || shape == null || encoding == null || share == null)
+        {
+            throw new IllegalArgumentException("a shared tensor needs a party, a shape, an encoding and a share; got party "
+                + party + ", shape " + (shape == null ? null : Arrays.toString(shape)) + ", encoding " + encoding
+                + (share == null ? ", no share" : ""));
+        }
         if (!party.holdsShares())
         {
             throw new IllegalArgumentException("only P0 and P1 hold shares, not " + party);
         }
-        shape = shape.clone();
+        shape = Tensor.checkedShape(shape);
         final long size = Arrays.stream(shape).asLongStream().reduce(1, Math::multiplyExact);
         if (share.byteSize() != size * Long.BYTES)
         {
             throw new IllegalArgumentException("a share of shape " + Arrays.toString(shape) + " holds " + size
                 + " ring elements but the segment holds " + share.byteSize() / Long.BYTES);
         }
-        share = share.asReadOnly();
+        // a copy of our own: whoever built the segment cannot change the tensor afterwards, and any thread may read it
+        final MemorySegment own = Arena.ofAuto().allocate(share.byteSize(), 64);
+        own.copyFrom(share);
+        share = own.asReadOnly();
     }
 
     /**
@@ -48,8 +57,11 @@ public record SharedTensor(Role party, int[] shape, FixedPoint encoding, MemoryS
         return split(values, encoding, SecretSplitter.fresh());
     }
 
-    /** {@link #split(Tensor, FixedPoint)} with the masks drawn from {@code splitter}. */
-    public static SharedTensor[] split(final Tensor values, final FixedPoint encoding, final SecretSplitter splitter)
+    /**
+     * {@link #split(Tensor, FixedPoint)} with the masks drawn from {@code splitter}: for this package's tests, which
+     * replay a split with a seeded one; not public, so that every split a user makes is fresh.
+     */
+    static SharedTensor[] split(final Tensor values, final FixedPoint encoding, final SecretSplitter splitter)
     {
         final double[] v = values.values();
         final MemorySegment s0 = Arena.ofAuto().allocate(8L * v.length, 64);
@@ -80,7 +92,7 @@ public record SharedTensor(Role party, int[] shape, FixedPoint encoding, MemoryS
         }
         if (!Arrays.equals(p0.shape, p1.shape) || !p0.encoding.equals(p1.encoding))
         {
-            throw new IllegalArgumentException("the shares are of different tensors: shape " + Arrays.toString(p0.shape)
+            throw new IllegalArgumentException("the shares differ in shape or encoding: shape " + Arrays.toString(p0.shape)
                 + " in " + p0.encoding + " and shape " + Arrays.toString(p1.shape) + " in " + p1.encoding);
         }
         final int n = (int)(p0.share.byteSize() / Long.BYTES);
@@ -108,6 +120,20 @@ public record SharedTensor(Role party, int[] shape, FixedPoint encoding, MemoryS
     public int[] shape()
     {
         return shape.clone();
+    }
+
+    /** Equal when party, shape, encoding and every share element are equal (not the segments' identity). */
+    @Override
+    public boolean equals(final Object o)
+    {
+        return o instanceof SharedTensor t && party == t.party && Arrays.equals(shape, t.shape) && encoding.equals(t.encoding)
+            && share.mismatch(t.share) == -1;
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return 31 * (31 * party.hashCode() + Arrays.hashCode(shape)) + encoding.hashCode();
     }
 
     @Override

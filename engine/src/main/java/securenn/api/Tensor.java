@@ -14,10 +14,7 @@ public final class Tensor
     /** A tensor of {@code shape}; {@code values} must hold exactly the product of its dimensions. */
     public Tensor(final int[] shape, final double[] values)
     {
-        if (shape.length < 1 || Arrays.stream(shape).anyMatch(d -> d < 1))
-        {
-            throw new IllegalArgumentException("a tensor's dimensions must all be at least 1 but were " + Arrays.toString(shape));
-        }
+        checkedShape(shape);
         final long size = Arrays.stream(shape).asLongStream().reduce(1, Math::multiplyExact);
         if (size != values.length)
         {
@@ -26,6 +23,16 @@ public final class Tensor
         }
         this.shape = shape.clone();
         this.values = values.clone();
+    }
+
+    /** A copy of {@code shape} after checking it has at least one dimension and every dimension is at least 1. */
+    static int[] checkedShape(final int[] shape)
+    {
+        if (shape.length < 1 || Arrays.stream(shape).anyMatch(d -> d < 1))
+        {
+            throw new IllegalArgumentException("a tensor's dimensions must all be at least 1 but were " + Arrays.toString(shape));
+        }
+        return shape.clone();
     }
 
     /** A batch of {@code rows} rows of {@code width} values each. */
@@ -59,6 +66,11 @@ public final class Tensor
     /** Value {@code i} of row {@code row}. */
     public double get(final int row, final int i)
     {
+        if (row < 0 || row >= batch() || i < 0 || i >= width())
+        {
+            throw new IndexOutOfBoundsException("value " + i + " of row " + row + " is outside a tensor of " + batch()
+                + " rows of " + width() + " values");
+        }
         return values[row * width() + i];
     }
 

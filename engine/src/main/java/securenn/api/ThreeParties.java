@@ -39,15 +39,23 @@ public final class ThreeParties implements AutoCloseable
     public SharedTensor[] infer(final ModelShares model, final SharedTensor[] inputs)
     {
         final NetworkSpec spec = model.network();
-        if (inputs.length != 2 || inputs[0].party() != Role.P0 || inputs[1].party() != Role.P1
-            || !Arrays.equals(inputs[0].shape(), inputs[1].shape()))
+        if (inputs.length != 2 || inputs[0].party() != Role.P0 || inputs[1].party() != Role.P1)
         {
-            throw new IllegalArgumentException("infer takes P0's and P1's shares of one input tensor");
+            throw new IllegalArgumentException("infer takes P0's share then P1's share of one input tensor, but got "
+                + inputs.length + " shares" + (inputs.length == 2 ? " of " + inputs[0].party() + " then " + inputs[1].party() : ""));
         }
-        if (!inputs[0].encoding().equals(model.encoding()) || !inputs[1].encoding().equals(model.encoding()))
+        if (!Arrays.equals(inputs[0].shape(), inputs[1].shape()))
         {
-            throw new IllegalArgumentException("the inputs are encoded with " + inputs[0].encoding().fractionBits()
-                + " fraction bits but the model with " + model.encoding().fractionBits());
+            throw new IllegalArgumentException("P0's input share has shape " + Arrays.toString(inputs[0].shape())
+                + " but P1's " + Arrays.toString(inputs[1].shape()));
+        }
+        for (final SharedTensor x : inputs)
+        {
+            if (!x.encoding().equals(model.encoding()))
+            {
+                throw new IllegalArgumentException(x.party() + "'s input share is encoded with " + x.encoding().fractionBits()
+                    + " fraction bits but the model with " + model.encoding().fractionBits());
+            }
         }
         if (inputs[0].width() != spec.input().size())
         {

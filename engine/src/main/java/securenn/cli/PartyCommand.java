@@ -32,9 +32,6 @@ final class PartyCommand implements Callable<Integer>
     @Mixin
     PartyOptions options;
 
-    /** Rows per forward pass: public, the same in every party (all three run the same passes). */
-    static final int CHUNK = 512;
-
     @Option(names = "--input", description = "This party's input share file (P0, P1).")
     Path input;
 
@@ -70,10 +67,12 @@ final class PartyCommand implements Callable<Integer>
             try (PartySession session = PartySession.open(cluster, role, p.security()))
             {
                 SessionHandshake.check(session, spec, f, model == null ? null : model.modelId());
-                final MemorySegment count = arena.allocate(8);
+                // P0 tells the others the row count and its chunk size (both public); all must cut the same chunks
+                final MemorySegment count = arena.allocate(16);
                 if (role == Role.P0)
                 {
                     count.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, x.count());
+                    count.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, SecureInference.CHUNK);
                     session.party().send(Role.P1, Step.SERVICE_BATCH, count);
                     session.party().send(Role.P2, Step.SERVICE_BATCH, count);
                 }
@@ -81,25 +80,28 @@ final class PartyCommand implements Callable<Integer>
                 {
                     session.party().receive(Role.P0, Step.SERVICE_BATCH, count);
                 }
-                final int n = (int)count.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                final long sent = count.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                final long chunk = count.get(ValueLayout.JAVA_LONG_UNALIGNED, 8);
+                if (sent < 0 || sent > Integer.MAX_VALUE)
+                {
+                    throw new IllegalStateException("P0 announced " + sent + " inputs; " + role + " accepts 0 to " + Integer.MAX_VALUE);
+                }
+                if (chunk != SecureInference.CHUNK)
+                {
+                    throw new IllegalStateException("P0 runs inference in chunks of " + chunk + " rows but " + role + " in chunks of "
+                        + SecureInference.CHUNK + ": the parties come from different builds");
+                }
+                final int n = (int)sent;
                 if (x != null && x.count() != n)
                 {
                     throw new IllegalStateException("P0 has " + n + " inputs but " + role + "'s input file has " + x.count());
                 }
                 final long t0 = System.nanoTime();
-                final int in = spec.input().size();
                 final int out = spec.output().size();
                 final MemorySegment y = role.holdsShares() ? arena.allocate((long)n * out * 8, 64) : null;
                 final MemorySegment[] params = model == null ? new MemorySegment[spec.parameterCount()] : model.params();
-                // in chunks of CHUNK rows (the same public constant in every party), so that 10,000 inputs of a
-                // convolutional network do not need their whole im2col matrices at once
-                for (int from = 0; from < n; from += CHUNK)
-                {
-                    final int rows = Math.min(CHUNK, n - from);
-                    SecureInference.forward(session.party(), spec, params,
-                        x == null ? null : x.data().asSlice((long)from * in * 8, (long)rows * in * 8),
-                        y == null ? null : y.asSlice((long)from * out * 8, (long)rows * out * 8), rows, f);
-                }
+                SecureInference.forwardInChunks(session.party(), spec, params, x == null ? null : x.data(), y, n, f,
+                    SecureInference.CHUNK);
                 final double ms = (System.nanoTime() - t0) / 1e6;
                 if (role.holdsShares())
                 {

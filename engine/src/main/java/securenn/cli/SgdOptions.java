@@ -26,7 +26,8 @@ final class SgdOptions
 
     @Option(names = "--momentum", defaultValue = "0", paramLabel = "M", description = "SGD momentum μ = 1 − 2^−M, e.g. 3 "
         + "for 0.875 (one more truncation per parameter and step); 0: none, the paper's (default: ${DEFAULT-VALUE}). "
-        + "Velocities are not checkpointed: a resumed run restarts them at zero.")
+        + "train-party checkpoints each party's velocity shares with its model shares; the one-JVM train does not, so "
+        + "its resumed runs restart them at zero.")
     int momentum;
 
     @Option(names = "--limit", defaultValue = "0", description = "Train on at most this many images per epoch (0: all).")

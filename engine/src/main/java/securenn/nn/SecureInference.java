@@ -29,11 +29,39 @@ public final class SecureInference
     {
     }
 
-    /** The party program: P0/P1 pass their model and input shares; P2 passes nulls. */
+    /**
+     * Rows one forward pass of {@link #forwardInChunks} takes at a time: a public constant, the same in every party
+     * (P0 tells P1 and P2 its value with the row count, and they refuse another), so that 10,000 inputs of a
+     * convolutional network do not need their whole im2col matrices at once.
+     */
+    public static final int CHUNK = 512;
+
+    /** The party program: P0/P1 pass their model and input shares; P2 passes nulls. One pass over all n rows. */
     public static void forward(final Party p, final NetworkSpec spec, final MemorySegment[] modelShares,
         final MemorySegment inputShares, final MemorySegment outputShares, final int n, final int f)
     {
         RingNetwork.forward(SecureRingBackend.forInference(p), spec, modelShares, inputShares, outputShares, n, f);
+    }
+
+    /**
+     * {@link #forward} over rows {@code [from, from + chunk)} in turn, the last chunk partial; every party must pass
+     * the same {@code n} and {@code chunk} (both public), or they fall out of step. Outputs land in row order.
+     */
+    public static void forwardInChunks(final Party p, final NetworkSpec spec, final MemorySegment[] modelShares,
+        final MemorySegment inputShares, final MemorySegment outputShares, final int n, final int f, final int chunk)
+    {
+        if (chunk < 1)
+        {
+            throw new IllegalArgumentException("chunk must be at least 1 row but was " + chunk);
+        }
+        final long in = spec.input().size() * 8L;
+        final long out = spec.output().size() * 8L;
+        for (int from = 0; from < n; from += chunk)
+        {
+            final int rows = Math.min(chunk, n - from);
+            forward(p, spec, modelShares, inputShares == null ? null : inputShares.asSlice(from * in, rows * in),
+                outputShares == null ? null : outputShares.asSlice(from * out, rows * out), rows, f);
+        }
     }
 
     /**
@@ -44,14 +72,21 @@ public final class SecureInference
     public static List<MemorySegment> run(final LocalSession session, final ModelFile.SharedModel[] model,
         final MemorySegment x0, final MemorySegment x1, final int n, final Arena arena)
     {
+        return run(session, model, x0, x1, n, arena, CHUNK);
+    }
+
+    /** {@link #run} in chunks of {@code chunk} rows (tests use small ones to cover several chunks). */
+    static List<MemorySegment> run(final LocalSession session, final ModelFile.SharedModel[] model,
+        final MemorySegment x0, final MemorySegment x1, final int n, final Arena arena, final int chunk)
+    {
         final NetworkSpec spec = model[0].spec();
         final int out = spec.output().size();
         return session.run(p ->
         {
             final boolean h = p.role().holdsShares();
             final MemorySegment y = h ? arena.allocate((long)n * out * 8, 64) : null;
-            forward(p, spec, h ? model[p.role().id()].params() : new MemorySegment[spec.parameterCount()],
-                p.role() == Role.P0 ? x0 : p.role() == Role.P1 ? x1 : null, y, n, model[0].fractionBits());
+            forwardInChunks(p, spec, h ? model[p.role().id()].params() : new MemorySegment[spec.parameterCount()],
+                p.role() == Role.P0 ? x0 : p.role() == Role.P1 ? x1 : null, y, n, model[0].fractionBits(), chunk);
             return y;
         });
     }
@@ -62,6 +97,13 @@ public final class SecureInference
      */
     public static Result classify(final LocalSession session, final ModelFile.SharedModel[] model, final double[] inputs,
         final int n, final SecretSplitter client)
+    {
+        return classify(session, model, inputs, n, client, CHUNK);
+    }
+
+    /** {@link #classify} in chunks of {@code chunk} rows (tests use small ones to cover several chunks). */
+    static Result classify(final LocalSession session, final ModelFile.SharedModel[] model, final double[] inputs,
+        final int n, final SecretSplitter client, final int chunk)
     {
         final NetworkSpec spec = model[0].spec();
         final FixedPoint fp = new FixedPoint(model[0].fractionBits());
@@ -80,7 +122,7 @@ public final class SecureInference
             final long bytesBefore = totalBytes(session);
             final long roundsBefore = maxRounds(session);
             final long t0 = System.nanoTime();
-            final List<MemorySegment> outs = run(session, model, x0, x1, n, arena);
+            final List<MemorySegment> outs = run(session, model, x0, x1, n, arena, chunk);
             final double millis = (System.nanoTime() - t0) / 1e6;
             final long[] logits = new long[n * out];
             final MemorySegment opened = arena.allocate((long)n * out * 8);

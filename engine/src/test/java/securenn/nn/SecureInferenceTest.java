@@ -75,6 +75,26 @@ class SecureInferenceTest
     }
 
     @Test
+    void chunkedInferenceShouldMatchTheTwinOnEveryChunkIncludingThePartialLast() throws Exception
+    {
+        final NetworkSpec spec = NetworkSpec.builtIn("C");
+        final Model model = Model.random(spec, 43);
+        final int n = 2 * 3 + 1; // chunks of 3, 3 and 1 rows
+        final double[] x = FloatNetwork.images(Mnist.sample(), 0, n);
+        try (Arena arena = Arena.ofShared())
+        {
+            final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(11));
+            final SecureInference.Result secure = SecureInference.classify(session, shares, x, n, SecretSplitter.seededForTwinChecks(12), 3);
+            final long[] twin = twin(model, x, n, arena);
+            for (int i = 0; i < twin.length; i++)
+            {
+                assertThat(Math.abs(secure.logits()[i] - twin[i])).as("row %d logit %d: secure %d vs twin %d", i / 10, i % 10,
+                    secure.logits()[i], twin[i]).isLessThanOrEqualTo(LOGIT_TOLERANCE);
+            }
+        }
+    }
+
+    @Test
     void fixedPointTwinShouldLoseLittleAccuracyAgainstFloat() throws Exception
     {
         final Model model = ModelFile.bundled();

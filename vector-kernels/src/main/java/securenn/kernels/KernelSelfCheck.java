@@ -75,6 +75,10 @@ public final class KernelSelfCheck
                 zx.set(Ring.BYTE, i, (byte)rnd.nextInt(Ring.P));
             }
             final MemorySegment beta = arena.allocate(words);
+            for (long i = 0; i < words; i++)
+            {
+                beta.set(Ring.BYTE, i, (byte)rnd.nextInt(2)); // both branches of the (−1)^β flip
+            }
             results.add(check(arena, "PrivateCompare vector", words + " comparisons", words * 64L,
                 (ks, out) -> ks.zp().privateCompareVector(zx, x, beta, 1, out, words)));
             results.add(check(arena, "PrivateCompare zero test", words + " comparisons", words,

@@ -21,9 +21,10 @@ import java.nio.ByteOrder;
  * (mod 67), then one conditional +67.
  *
  * <p>The group ops (PrivateCompare's vector, containsZero, rotateGroups) work on one comparison's 64 bit positions at
- * a time, as {@code PARTS} byte vectors: one 512-bit vector with AVX-512, two 256-bit halves with AVX2. With one part
- * the suffix sum Σ_{k&gt;i} w[k] is a scalar loop over the vector-computed terms ({@link #suffixSums}), whatever
- * the vector width. With one 512-bit part it used to be an in-register scan of six shifted adds ({@code rearrange}
+ * a time, as {@code PARTS} byte vectors: one 512-bit vector with AVX-512, two 256-bit halves with AVX2, four 128-bit
+ * quarters with 16-lane vectors; with fewer than 16 byte lanes the group ops run in the scalar twin. For any number
+ * of parts the suffix sum Σ_{k&gt;i} w[k] is a scalar loop over the vector-computed terms ({@link #suffixSums}).
+ * With one 512-bit part it used to be an in-register scan of six shifted adds ({@code rearrange}
  * with constant shuffles); NoVectorFallbackTest caught that scan boxing Byte512Vector in two of six runs on an AMD
  * EPYC Zen 5 (C2 compiled the scan or addMod apart from the kernel), so one path serves every CPU. Before this, CPUs without 64 byte
  * lanes ran these ops in the scalar twin: on an AMD EPYC Zen 3 (AVX2) that was a fifth of a DReLU's time.
@@ -43,7 +44,6 @@ final class VectorZpOps implements ZpOps
     private static final ByteVector IOTA = iota();
     /** MOD_P[v] = v mod 67 for every sum of 63 bytes (valid shares sum to at most 63·66). */
     private static final byte[] MOD_P = modTable((Ring.BITS - 1) * 255 + 1);
-    // Lane shifts as static final constants: C2 folds them only from static final fields.
 
     private final ScalarZpOps scalar = new ScalarZpOps();
     /** How {@link #residues} moves accepted lanes together (see {@link CpuFeatures#compaction}). */
