@@ -3,7 +3,6 @@ package securenn.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import securenn.data.Mnist;
-import securenn.kernels.Ring;
 import securenn.mpc.FixedPoint;
 import securenn.mpc.Randomness;
 import securenn.mpc.SecretSplitter;
@@ -12,10 +11,15 @@ import securenn.nn.ModelFile;
 import securenn.nn.NetworkSpec;
 import securenn.nn.OutputLoss;
 import securenn.nn.Sgd;
-import securenn.train.BatchOrder;
+import securenn.train.EpochLoop;
+import securenn.train.FloatTraining;
+import securenn.train.SecureTraining;
+import securenn.train.TrainingEngine;
+import securenn.train.TrainingPlan;
+import securenn.train.TwinTraining;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -135,13 +139,10 @@ final class TrainCommand implements Callable<Integer>
         final Mnist test = (data == null ? Mnist.sample() : Mnist.load(data, Mnist.Split.TEST)).head(testImages);
         final NetworkSpec spec = NetworkSpec.builtIn(network);
         spec.requireImages(train.rows(), train.cols(), data == null ? "the bundled sample" : data.toString());
-        final int shift = sgd.rateShift + 31 - Integer.numberOfLeadingZeros(sgd.batch); // rate / batch, batch rounded down to 2^k
         final Sgd rule = new Sgd(OutputLoss.parse(sgd.loss), sgd.momentum);
-        final int perEpoch = (sgd.limit > 0 ? Math.min(sgd.limit, train.count()) : train.count()) / sgd.batch;
-        if (perEpoch == 0)
-        {
-            throw new IllegalArgumentException("batch " + sgd.batch + " is larger than the " + train.count() + " training images");
-        }
+        // the batch order's seed is seed + 2, as before this loop moved to securenn.train (runs stay reproducible)
+        final TrainingPlan plan = new TrainingPlan(sgd.epochs, sgd.batch, sgd.rateShift, sgd.rateHalving, rule, seed + 2, 0, sgd.limit);
+        final int perEpoch = plan.iterationsPerEpoch(train.count());
         try (Arena arena = Arena.ofShared())
         {
             final ModelFile.SharedModel[] start = resume == null
@@ -174,7 +175,7 @@ final class TrainCommand implements Callable<Integer>
                 };
                 TrainingEngine twin = verifyTwin > 0 ? new TwinTraining(start, seed, rule) : null)
             {
-                run(trainer, twin, spec, train, test, perEpoch, fp, shift);
+                run(trainer, twin, spec, train, test, fp, plan);
             }
             System.out.printf("trained %d epochs in %.1f minutes%n", sgd.epochs, (System.nanoTime() - t0) / 60e9);
         }
@@ -182,57 +183,36 @@ final class TrainCommand implements Callable<Integer>
     }
 
     private void run(final TrainingEngine trainer, final TrainingEngine twin, final NetworkSpec spec, final Mnist train,
-        final Mnist test, final int perEpoch, final FixedPoint fp, final int firstShift) throws Exception
+        final Mnist test, final FixedPoint fp, final TrainingPlan plan) throws Exception
     {
-        final BatchOrder batches = new BatchOrder(seed + 2, train.count());
-        final SecretSplitter owner = SecretSplitter.fresh();
-        final SecretSplitter client = SecretSplitter.fresh();
-        final double scale = Math.pow(2, 2 * fp.fractionBits());
-        long iterations = 0;
-        for (int epoch = 1; epoch <= sgd.epochs; epoch++)
+        EpochLoop.run(trainer, twin, verifyTwin, spec, train, test, fp, plan, startEpoch, sgd.progress, new EpochLoop.Listener()
         {
-            final int[] order = batches.nextEpoch();
-            final int shift = firstShift + (sgd.rateHalving == 0 ? 0 : (startEpoch + epoch - 2) / sgd.rateHalving);
-            final long t0 = System.nanoTime();
-            double lossSum = 0;
-            int lossCount = 0;
-            for (int it = 0; it < perEpoch; it++)
+            @Override
+            public void progress(final int epoch, final int iteration, final int perEpoch, final double loss,
+                final double imagesPerSecond, final double etaSeconds, final boolean twinIdenticalSoFar)
             {
-                try (Arena batchArena = Arena.ofConfined())
-                {
-                    final MemorySegment[] xy = encode(batchArena, spec, train, order, it * sgd.batch, sgd.batch, fp);
-                    lossSum += trainer.step(xy[0], xy[1], sgd.batch, shift, owner) / scale / sgd.batch;
-                    lossCount++;
-                    iterations++;
-                    if (twin != null && iterations <= verifyTwin)
-                    {
-                        twin.step(xy[0], xy[1], sgd.batch, shift, owner); // draws nothing
-                        compare(trainer, twin, batchArena, iterations);
-                    }
-                }
-                final double seconds = (System.nanoTime() - t0) / 1e9;
-                if (it == perEpoch - 1 || (it + 1) % sgd.progress == 0)
-                {
-                    System.out.printf("epoch %d/%d iteration %d/%d: loss %.4f, %.0f images/s, ETA %.0f s%s%n", epoch, sgd.epochs,
-                        it + 1, perEpoch, lossSum / lossCount, (it + 1) * sgd.batch / seconds, seconds / (it + 1) * (perEpoch - it - 1),
-                        twin != null && iterations <= verifyTwin ? ", twin identical so far" : "");
-                    lossSum = 0;
-                    lossCount = 0;
-                }
-                if (twin != null && iterations == verifyTwin)
-                {
-                    System.out.printf("twin check passed: secure training and the fixed-point twin agree bit for bit on "
-                        + "every parameter after each of %d iterations%n", verifyTwin);
-                }
+                System.out.printf("epoch %d/%d iteration %d/%d: loss %.4f, %.0f images/s, ETA %.0f s%s%n", epoch, sgd.epochs,
+                    iteration, perEpoch, loss, imagesPerSecond, etaSeconds, twinIdenticalSoFar ? ", twin identical so far" : "");
             }
-            final String saved = checkpoint(trainer);
-            System.out.printf("epoch %d: %s test accuracy %.2f%% on %d images%s%n", epoch,
-                engine == Engine.twin ? "twin" : engine.label(), 100 * trainer.accuracy(test, client),
-                test.count(), saved);
-        }
+
+            @Override
+            public void twinCheckPassed(final long iterations)
+            {
+                System.out.printf("twin check passed: secure training and the fixed-point twin agree bit for bit on "
+                    + "every parameter after each of %d iterations%n", iterations);
+            }
+
+            @Override
+            public void epochEnd(final int epoch, final double testAccuracy, final TrainingEngine engineRun) throws IOException
+            {
+                final String saved = checkpoint(engineRun);
+                System.out.printf("epoch %d: %s test accuracy %.2f%% on %d images%s%n", epoch,
+                    engine == Engine.twin ? "twin" : engine.label(), 100 * testAccuracy, test.count(), saved);
+            }
+        });
     }
 
-    private String checkpoint(final TrainingEngine trainer) throws java.io.IOException
+    private String checkpoint(final TrainingEngine trainer) throws IOException
     {
         if (checkpoint == null)
         {
@@ -246,42 +226,5 @@ final class TrainCommand implements Callable<Integer>
             ModelFile.writeShares(checkpoint.resolve("P1.shares"), shares[1]);
         }
         return "; checkpoint in " + checkpoint;
-    }
-
-    private static void compare(final TrainingEngine secure, final TrainingEngine twin, final Arena arena, final long iteration)
-    {
-        final MemorySegment[] a = secure.plaintext(arena);
-        final MemorySegment[] b = twin.plaintext(arena);
-        for (int t = 0; t < a.length; t++)
-        {
-            final long mismatch = a[t].mismatch(b[t]);
-            if (mismatch >= 0)
-            {
-                final long i = mismatch / 8;
-                throw new IllegalStateException("twin check failed after iteration " + iteration + ": parameter tensor " + t
-                    + " element " + i + " is " + a[t].getAtIndex(Ring.LONG, i) + " in secure training but "
-                    + b[t].getAtIndex(Ring.LONG, i) + " in the twin");
-            }
-        }
-    }
-
-    /** One batch as the data owner encodes it: images and one-hot labels in fixed point. */
-    static MemorySegment[] encode(final Arena arena, final NetworkSpec spec, final Mnist train, final int[] order,
-        final int from, final int n, final FixedPoint fp)
-    {
-        final int in = spec.input().size();
-        final int k = spec.output().size();
-        final MemorySegment x = arena.allocate((long)n * in * 8);
-        final MemorySegment y = arena.allocate((long)n * k * 8);
-        for (int s = 0; s < n; s++)
-        {
-            final int img = order[from + s];
-            for (int p = 0; p < in; p++)
-            {
-                x.setAtIndex(Ring.LONG, (long)s * in + p, fp.encode(train.pixel(img, p)));
-            }
-            y.setAtIndex(Ring.LONG, (long)s * k + train.label(img), fp.one());
-        }
-        return new MemorySegment[]{x, y};
     }
 }

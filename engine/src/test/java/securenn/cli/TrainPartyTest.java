@@ -16,6 +16,8 @@ import securenn.nn.Sgd;
 import securenn.train.BatchOrder;
 import securenn.train.Checkpoints;
 import securenn.train.DataOwner;
+import securenn.train.EpochLoop;
+import securenn.train.TwinTraining;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -142,7 +144,7 @@ class TrainPartyTest
                 final int shift = rateShift + 31 - Integer.numberOfLeadingZeros(batch);
                 try (Arena batchArena = Arena.ofConfined())
                 {
-                    final MemorySegment[] xy = TrainCommand.encode(batchArena, spec, sample, order, (g % perEpoch) * batch, batch, fp);
+                    final MemorySegment[] xy = EpochLoop.encode(batchArena, spec, sample, order, (g % perEpoch) * batch, batch, fp);
                     twin.step(xy[0], xy[1], batch, shift, null);
                 }
             }

@@ -1,4 +1,4 @@
-package securenn.cli;
+package securenn.train;
 
 import securenn.data.Mnist;
 import securenn.kernels.Ring;
@@ -18,7 +18,7 @@ import java.lang.foreign.MemorySegment;
  * The same training in double precision ({@link FloatTrainer}): starts from the same fixed-point model, takes the same
  * batches and schedule, so its accuracy beside the fixed-point twin's shows what fixed point costs.
  */
-final class FloatTraining implements TrainingEngine
+public final class FloatTraining implements TrainingEngine
 {
     private final NetworkSpec spec;
     private final FixedPoint fp;
@@ -26,7 +26,7 @@ final class FloatTraining implements TrainingEngine
     private final double[][] velocity;
     private final Sgd rule;
 
-    FloatTraining(final ModelFile.SharedModel[] start, final Sgd rule)
+    public FloatTraining(final ModelFile.SharedModel[] start, final Sgd rule)
     {
         this.spec = start[0].spec();
         this.fp = new FixedPoint(start[0].fractionBits());

@@ -1,4 +1,4 @@
-package securenn.cli;
+package securenn.train;
 
 import securenn.data.Mnist;
 import securenn.mpc.SecretSplitter;
@@ -8,11 +8,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * What the {@code train} command drives: one SGD step per batch, test accuracy, checkpoints. Secure training
+ * What {@link EpochLoop} (and so the {@code train} command) drives: one SGD step per batch, test accuracy, checkpoints. Secure training
  * ({@link SecureTraining}) and the fixed-point twin ({@link TwinTraining}) implement it with the same
  * {@link securenn.nn.RingTrainer} code, so a twin run with the secure run's seed is the secure run, bit for bit.
  */
-interface TrainingEngine extends AutoCloseable
+public interface TrainingEngine extends AutoCloseable
 {
     /**
      * One step on a batch encoded in fixed point (plaintext, as the data owner holds it).

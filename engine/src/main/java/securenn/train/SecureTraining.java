@@ -1,4 +1,4 @@
-package securenn.cli;
+package securenn.train;
 
 import securenn.data.Mnist;
 import securenn.mpc.LocalSession;
@@ -16,7 +16,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /** Secure training by three parties in this JVM over Aeron IPC; P0 and P1 hold only shares of model and batches. */
-final class SecureTraining implements TrainingEngine
+public final class SecureTraining implements TrainingEngine
 {
     private final LocalSession session;
     private final ModelFile.SharedModel[] model;
@@ -28,7 +28,7 @@ final class SecureTraining implements TrainingEngine
     private final MemorySegment[][] velocity = new MemorySegment[3][];
 
     /** @param keys the parties' keys: fresh ones, or seeded ones where the twin must replay the run */
-    SecureTraining(final ModelFile.SharedModel[] model, final securenn.mpc.Randomness[] keys, final securenn.nn.Sgd rule)
+    public SecureTraining(final ModelFile.SharedModel[] model, final securenn.mpc.Randomness[] keys, final securenn.nn.Sgd rule)
     {
         this.rule = rule;
         for (final securenn.mpc.Role r : securenn.mpc.Role.values())

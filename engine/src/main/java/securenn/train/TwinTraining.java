@@ -1,4 +1,4 @@
-package securenn.cli;
+package securenn.train;
 
 import securenn.data.Mnist;
 import securenn.kernels.Kernels;
@@ -24,7 +24,7 @@ import java.lang.foreign.MemorySegment;
  * carries replayed from the session seed ({@link TruncationReplay}), so it equals secure training with that seed bit
  * for bit — at a small fraction of the cost.
  */
-final class TwinTraining implements TrainingEngine
+public final class TwinTraining implements TrainingEngine
 {
     private final Arena arena = Arena.ofShared();
     private final NetworkSpec spec;
@@ -36,7 +36,7 @@ final class TwinTraining implements TrainingEngine
     private final securenn.nn.Sgd rule;
     private final MemorySegment[] velocity;
 
-    TwinTraining(final ModelFile.SharedModel[] start, final long sessionSeed, final securenn.nn.Sgd rule)
+    public TwinTraining(final ModelFile.SharedModel[] start, final long sessionSeed, final securenn.nn.Sgd rule)
     {
         this.rule = rule;
         this.velocity = rule.velocity(start[0].spec(), true, arena);
