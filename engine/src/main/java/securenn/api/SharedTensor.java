@@ -36,7 +36,7 @@ public record SharedTensor(Role party, int[] shape, FixedPoint encoding, MemoryS
         }
         shape = Tensor.checkedShape(shape);
         final long size = Arrays.stream(shape).asLongStream().reduce(1, Math::multiplyExact);
-        if (share.byteSize() != size * Long.BYTES)
+        if (size > Long.MAX_VALUE / Long.BYTES || share.byteSize() != size * Long.BYTES)
         {
             throw new IllegalArgumentException("a share of shape " + Arrays.toString(shape) + " holds " + size
                 + " ring elements but the segment holds " + share.byteSize() / Long.BYTES);

@@ -80,18 +80,8 @@ final class PartyCommand implements Callable<Integer>
                 {
                     session.party().receive(Role.P0, Step.SERVICE_BATCH, count);
                 }
-                final long sent = count.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-                final long chunk = count.get(ValueLayout.JAVA_LONG_UNALIGNED, 8);
-                if (sent < 0 || sent > Integer.MAX_VALUE)
-                {
-                    throw new IllegalStateException("P0 announced " + sent + " inputs; " + role + " accepts 0 to " + Integer.MAX_VALUE);
-                }
-                if (chunk != SecureInference.CHUNK)
-                {
-                    throw new IllegalStateException("P0 runs inference in chunks of " + chunk + " rows but " + role + " in chunks of "
-                        + SecureInference.CHUNK + ": the parties come from different builds");
-                }
-                final int n = (int)sent;
+                final int n = acceptAnnouncement(count.get(ValueLayout.JAVA_LONG_UNALIGNED, 0),
+                    count.get(ValueLayout.JAVA_LONG_UNALIGNED, 8), role);
                 if (x != null && x.count() != n)
                 {
                     throw new IllegalStateException("P0 has " + n + " inputs but " + role + "'s input file has " + x.count());
@@ -112,5 +102,23 @@ final class PartyCommand implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    /**
+     * The row count P0 announced, after checking it is an int of at least 0 and that P0 cuts chunks of
+     * {@link SecureInference#CHUNK} rows as this party does (a party of another build would fall out of step).
+     */
+    static int acceptAnnouncement(final long rows, final long chunk, final Role role)
+    {
+        if (rows < 0 || rows > Integer.MAX_VALUE)
+        {
+            throw new IllegalStateException("P0 announced " + rows + " inputs; " + role + " accepts 0 to " + Integer.MAX_VALUE);
+        }
+        if (chunk != SecureInference.CHUNK)
+        {
+            throw new IllegalStateException("P0 runs inference in chunks of " + chunk + " rows but " + role + " in chunks of "
+                + SecureInference.CHUNK + ": the parties come from different builds");
+        }
+        return (int)rows;
     }
 }

@@ -202,10 +202,17 @@ final class TrainCommand implements Callable<Integer>
                     + "every parameter after each of %d iterations%n", iterations);
             }
 
+            private String saved = "";
+
             @Override
-            public void epochEnd(final int epoch, final double testAccuracy, final TrainingEngine engineRun) throws IOException
+            public void epochTrained(final int epoch, final TrainingEngine engineRun) throws IOException
             {
-                final String saved = checkpoint(engineRun);
+                saved = checkpoint(engineRun);
+            }
+
+            @Override
+            public void epochEnd(final int epoch, final double testAccuracy, final TrainingEngine engineRun)
+            {
                 System.out.printf("epoch %d: %s test accuracy %.2f%% on %d images%s%n", epoch,
                     engine == Engine.twin ? "twin" : engine.label(), 100 * testAccuracy, test.count(), saved);
             }

@@ -50,15 +50,23 @@ public final class SecureInference
     public static void forwardInChunks(final Party p, final NetworkSpec spec, final MemorySegment[] modelShares,
         final MemorySegment inputShares, final MemorySegment outputShares, final int n, final int f, final int chunk)
     {
-        if (chunk < 1)
+        if (chunk < 1 || n < 0)
         {
-            throw new IllegalArgumentException("chunk must be at least 1 row but was " + chunk);
+            throw new IllegalArgumentException("chunks must be at least 1 row and the row count at least 0, but were " + chunk
+                + " and " + n);
         }
         final long in = spec.input().size() * 8L;
         final long out = spec.output().size() * 8L;
-        for (int from = 0; from < n; from += chunk)
+        // before the first message: a party that cannot take part fails here, not mid-protocol
+        if (inputShares != null && inputShares.byteSize() < n * in || outputShares != null && outputShares.byteSize() < n * out)
         {
-            final int rows = Math.min(chunk, n - from);
+            throw new IllegalArgumentException(p.role() + " has " + (inputShares == null ? 0 : inputShares.byteSize() / in)
+                + " input rows and room for " + (outputShares == null ? 0 : outputShares.byteSize() / out) + " output rows of network "
+                + spec.name() + " but the batch has " + n);
+        }
+        for (long from = 0; from < n; from += chunk)
+        {
+            final int rows = (int)Math.min(chunk, n - from);
             forward(p, spec, modelShares, inputShares == null ? null : inputShares.asSlice(from * in, rows * in),
                 outputShares == null ? null : outputShares.asSlice(from * out, rows * out), rows, f);
         }

@@ -19,7 +19,8 @@ import java.lang.foreign.MemorySegment;
  * steps and the loop stops at the first parameter bit that differs (the secure engine needs seeded keys for that).
  *
  * <p>The three-process deployment is {@link PartyTrainer}; this loop is its one-JVM counterpart with the same
- * {@link TrainingPlan} arithmetic (batch order, learning-rate shifts).
+ * {@link TrainingPlan} arithmetic (batch order, learning-rate shifts). The {@code train} command seeds the order
+ * with {@code --seed} + 2 and {@code train-party} with {@code --seed}, so one seed gives the two different orders.
  */
 public final class EpochLoop
 {
@@ -37,6 +38,11 @@ public final class EpochLoop
 
         /** After the {@code verifyTwin}-th iteration when the twin agreed on every bit. */
         default void twinCheckPassed(final long iterations)
+        {
+        }
+
+        /** When an epoch's last step is done, before its accuracy is measured: the place to checkpoint. */
+        default void epochTrained(final int epoch, final TrainingEngine trainer) throws IOException
         {
         }
 
@@ -108,6 +114,7 @@ public final class EpochLoop
                     listener.twinCheckPassed(verifyTwin);
                 }
             }
+            listener.epochTrained(epoch, trainer);
             listener.epochEnd(epoch, trainer.accuracy(test, client), trainer);
         }
         return iterations;

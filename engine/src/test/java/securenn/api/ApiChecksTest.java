@@ -1,14 +1,19 @@
 package securenn.api;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import securenn.data.Mnist;
 import securenn.mpc.FixedPoint;
 import securenn.mpc.Role;
 import securenn.mpc.SecretSplitter;
+import securenn.nn.ModelFile;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,7 +32,8 @@ class ApiChecksTest
         mine.setAtIndex(ValueLayout.JAVA_LONG, 0, 8);
         assertThat(t.share().getAtIndex(ValueLayout.JAVA_LONG, 0)).as("the caller's later write").isEqualTo(7);
         assertThat(t.share().isReadOnly()).isTrue();
-        assertThat(t).isEqualTo(new SharedTensor(Role.P0, new int[]{2, 2}, F, t.share()));
+        assertThat(t).isEqualTo(new SharedTensor(Role.P0, new int[]{2, 2}, F, t.share()))
+            .hasSameHashCodeAs(new SharedTensor(Role.P0, new int[]{2, 2}, F, t.share()));
         assertThat(t).isNotEqualTo(new SharedTensor(Role.P1, new int[]{2, 2}, F, t.share()));
         assertThat(t).isNotEqualTo(new SharedTensor(Role.P0, new int[]{1, 4}, F, t.share()));
     }
@@ -42,6 +48,8 @@ class ApiChecksTest
         assertThatThrownBy(() -> new SharedTensor(Role.P2, new int[]{1, 1}, F, s)).hasMessageContaining("not P2");
         assertThatThrownBy(() -> new SharedTensor(null, new int[]{1, 1}, F, s)).hasMessageContaining("party null");
         assertThatThrownBy(() -> new SharedTensor(Role.P0, new int[]{1, 2}, F, s)).hasMessageContaining("holds 2 ring elements");
+        assertThatThrownBy(() -> new SharedTensor(Role.P0, new int[]{1 << 30, 1 << 30, 2}, F, Arena.ofAuto().allocate(0)))
+            .hasMessageContaining("holds 2305843009213693952 ring elements");
     }
 
     @Test
@@ -55,6 +63,22 @@ class ApiChecksTest
         assertThatThrownBy(() -> SharedTensor.reconstruct(s[0], other[1])).hasMessageContaining("[2, 3]").hasMessageContaining("[3, 2]");
         assertThatThrownBy(() -> SharedTensor.split(Tensor.rows(1, 2, new double[]{1, Double.NaN}), F))
             .hasMessageContaining("element 1");
+    }
+
+    @Test
+    void modelSharesShouldBeP0sAndP1sOfOneSplit(@TempDir final Path dir) throws Exception
+    {
+        final PlainModel model = PlainModel.bundled();
+        final ModelShares a = model.split(F);
+        final ModelShares b = model.split(F);
+        final ModelFile.SharedModel[] sa = a.both();
+        final ModelFile.SharedModel[] sb = b.both();
+        assertThatThrownBy(() -> new ModelShares(new ModelFile.SharedModel[]{sa[1], sa[0]})).hasMessageContaining("of P1 then P0");
+        assertThatThrownBy(() -> new ModelShares(new ModelFile.SharedModel[]{sa[0], sb[1]}))
+            .hasMessageContaining(a.modelId()).hasMessageContaining(b.modelId());
+        a.write(dir);
+        Files.copy(dir.resolve("P0.shares"), dir.resolve("P1.shares"), StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> ModelShares.read(dir)).hasMessageContaining("P1.shares: party P0, but this file must hold P1's share");
     }
 
     @Test

@@ -85,6 +85,8 @@ class SecureInferenceTest
         {
             final ModelFile.SharedModel[] shares = ModelFile.split(model, FixedPoint.DEFAULT, arena, SecretSplitter.seededForTwinChecks(11));
             final SecureInference.Result secure = SecureInference.classify(session, shares, x, n, SecretSplitter.seededForTwinChecks(12), 3);
+            final SecureInference.Result whole = SecureInference.classify(session, shares, x, n, SecretSplitter.seededForTwinChecks(12), n);
+            assertThat(secure.rounds()).as("three passes of the network, not one").isEqualTo(3 * whole.rounds());
             final long[] twin = twin(model, x, n, arena);
             for (int i = 0; i < twin.length; i++)
             {
