@@ -13,7 +13,9 @@ import java.util.Arrays;
 /**
  * One party's additive share of a tensor over Z_2^64: P0's and P1's shares of the same tensor add up, element by
  * element mod 2^64, to its values in the fixed-point {@link #encoding()}. A share alone is uniformly random: it says
- * nothing about the values. The share lives off-heap (an automatic arena: freed when unreachable).
+ * nothing about the values. The share lives off-heap (an automatic arena: freed when unreachable); the constructor
+ * copies the segment it is given, so a tensor never changes and any thread may read it (a split or an inference briefly
+ * holds its shares twice).
  *
  * @param party    P0 or P1, whose share this is
  * @param shape    the tensor's shape, the first dimension the batch (public: every party knows it)
