@@ -5,6 +5,7 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 
@@ -40,6 +41,10 @@ public final class ChunkCipher
     private final boolean encrypting;
     private final byte[] nonce = new byte[12];
     private long counter;
+    /** Heap copies of one chunk's input, output and header (this object serves one direction, one thread at a time). */
+    private byte[] source = new byte[0];
+    private byte[] target = new byte[TAG_BYTES];
+    private byte[] aad = new byte[0];
 
     private ChunkCipher(final SecretKey key, final int sender, final int receiver, final boolean encrypting,
         final long rekeyChunks)
@@ -154,12 +159,33 @@ public final class ChunkCipher
         {
             nonce[4 + i] = (byte)(n >>> (8 * i));
         }
+        // through heap arrays: the JDK's AES-GCM runs 2.6-5x faster on byte[] than on direct buffers (GcmProbe on an
+        // AMD EPYC Zen 5 with VAES: 2.3 against 6.0 GB/s for 64 KiB chunks; JFR had put 16-30% of a party's time in a
+        // network C training step in the direct-buffer path), and two copies cost far less than that difference
+        final int inLen = Math.toIntExact(in.byteSize());
+        final int outLen = Math.toIntExact(out.byteSize());
+        final int aadLen = Math.toIntExact(header.byteSize());
+        if (source.length < inLen)
+        {
+            source = new byte[inLen];
+            target = new byte[inLen + TAG_BYTES];
+        }
+        if (aad.length != aadLen)
+        {
+            aad = new byte[aadLen];
+        }
+        MemorySegment.copy(in, ValueLayout.JAVA_BYTE, 0, source, 0, inLen);
+        MemorySegment.copy(header, ValueLayout.JAVA_BYTE, 0, aad, 0, aadLen);
         try
         {
             cipher.init(encrypting ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-            cipher.updateAAD(buffer(header));
-            final ByteBuffer dst = buffer(out);
-            cipher.doFinal(buffer(in), dst);
+            cipher.updateAAD(aad);
+            final int written = cipher.doFinal(source, 0, inLen, target, 0);
+            if (written != outLen)
+            {
+                throw new IllegalStateException("AES-GCM wrote " + written + " bytes for a chunk of " + outLen);
+            }
+            MemorySegment.copy(target, 0, out, ValueLayout.JAVA_BYTE, 0, outLen);
         }
         catch (final GeneralSecurityException ex)
         {
@@ -185,8 +211,4 @@ public final class ChunkCipher
         }
     }
 
-    private static ByteBuffer buffer(final MemorySegment segment)
-    {
-        return segment.asByteBuffer();
-    }
 }

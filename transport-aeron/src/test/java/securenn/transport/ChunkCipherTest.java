@@ -59,6 +59,37 @@ class ChunkCipherTest
     }
 
     @Test
+    void chunksOfChangingSizesShouldOpenToTheirPlaintextAndMatchAStandardGcm() throws Exception
+    {
+        final int[] sizes = {1000, 70_000, 10, 0, 65_504, 1};
+        final ChunkCipher sealer = ChunkCipher.sealing(EncryptedUdpTransportTest.key(0, 1), 0, 1);
+        final ChunkCipher opener = opener();
+        for (int i = 0; i < sizes.length; i++)
+        {
+            final MemorySegment plain = AbstractTransportTest.pattern(arena, sizes[i], 0, 1, i);
+            final MemorySegment sealed = arena.allocate(sizes[i] + ChunkCipher.TAG_BYTES);
+            sealer.seal(header(i), plain, sealed);
+            // the same chunk by the JDK's AES-GCM on direct buffers, with this chunk's nonce (position i, sender 0, receiver 1)
+            final byte[] nonce = new byte[12]; // sender, receiver, 0, 0, then the chunk's position, little-endian
+            nonce[1] = 1;
+            for (int k = 0; k < 8; k++)
+            {
+                nonce[4 + k] = (byte)((long)i >>> (8 * k));
+            }
+            final javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+            gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, EncryptedUdpTransportTest.key(0, 1),
+                new javax.crypto.spec.GCMParameterSpec(128, nonce));
+            gcm.updateAAD(header(i).asByteBuffer());
+            final MemorySegment reference = arena.allocate(sizes[i] + ChunkCipher.TAG_BYTES);
+            gcm.doFinal(plain.asByteBuffer(), reference.asByteBuffer());
+            assertThat(sealed.mismatch(reference)).as("chunk %d of %d bytes against AES-GCM", i, sizes[i]).isEqualTo(-1);
+            final MemorySegment out = arena.allocate(sizes[i]);
+            assertThat(opener.open(header(i), sealed, out)).as("chunk %d of %d bytes", i, sizes[i]).isTrue();
+            assertThat(out.mismatch(plain)).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void aReplayedChunkShouldFail()
     {
         final MemorySegment[] sealed = sealChunks(2);
