@@ -22,7 +22,9 @@ import java.security.GeneralSecurityException;
  * bounds (McGrew–Viega; Iwata–Ohashi–Minematsu: about (σ + q + 1)²/2^129 for σ blocks in q messages) near 2^-57
  * however long a session runs; the nonce's 64-bit chunk counter keeps counting across keys, so no (key, nonce) pair
  * ever repeats either. The old keys are not erased from memory (the JDK's key objects hold copies), so re-keying
- * bounds what one key protects; it does not give forward secrecy against a memory dump.
+ * bounds what one key protects; it does not give forward secrecy against a memory dump. Likewise the heap scratch
+ * arrays keep the last chunk's plaintext (and a garbage collector may leave stale copies): the party's own memory,
+ * which holds the same bytes anyway.
  *
  * <p>One instance per direction and per session (keys are fresh per session, so counters start at 0 safely).
  * Not thread-safe: it belongs to its link.

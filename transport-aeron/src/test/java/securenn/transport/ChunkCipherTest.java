@@ -62,22 +62,24 @@ class ChunkCipherTest
     void chunksOfChangingSizesShouldOpenToTheirPlaintextAndMatchAStandardGcm() throws Exception
     {
         final int[] sizes = {1000, 70_000, 10, 0, 65_504, 1};
-        final ChunkCipher sealer = ChunkCipher.sealing(EncryptedUdpTransportTest.key(0, 1), 0, 1);
-        final ChunkCipher opener = opener();
+        final ChunkCipher sealer = ChunkCipher.sealing(EncryptedUdpTransportTest.key(2, 1), 2, 1);
+        final ChunkCipher opener = ChunkCipher.opening(EncryptedUdpTransportTest.key(2, 1), 2, 1);
         for (int i = 0; i < sizes.length; i++)
         {
-            final MemorySegment plain = AbstractTransportTest.pattern(arena, sizes[i], 0, 1, i);
+            final MemorySegment plain = AbstractTransportTest.pattern(arena, sizes[i], 2, 1, i);
             final MemorySegment sealed = arena.allocate(sizes[i] + ChunkCipher.TAG_BYTES);
             sealer.seal(header(i), plain, sealed);
-            // the same chunk by the JDK's AES-GCM on direct buffers, with this chunk's nonce (position i, sender 0, receiver 1)
-            final byte[] nonce = new byte[12]; // sender, receiver, 0, 0, then the chunk's position, little-endian
+            // the same chunk by the JDK's AES-GCM on direct buffers, with this chunk's nonce (sender, receiver, 0, 0, the
+            // chunk's position little-endian)
+            final byte[] nonce = new byte[12];
+            nonce[0] = 2;
             nonce[1] = 1;
             for (int k = 0; k < 8; k++)
             {
                 nonce[4 + k] = (byte)((long)i >>> (8 * k));
             }
             final javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-            gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, EncryptedUdpTransportTest.key(0, 1),
+            gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, EncryptedUdpTransportTest.key(2, 1),
                 new javax.crypto.spec.GCMParameterSpec(128, nonce));
             gcm.updateAAD(header(i).asByteBuffer());
             final MemorySegment reference = arena.allocate(sizes[i] + ChunkCipher.TAG_BYTES);
@@ -86,6 +88,20 @@ class ChunkCipherTest
             final MemorySegment out = arena.allocate(sizes[i]);
             assertThat(opener.open(header(i), sealed, out)).as("chunk %d of %d bytes", i, sizes[i]).isTrue();
             assertThat(out.mismatch(plain)).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aChunkWithABadTagShouldLeaveTheOutputUntouched()
+    {
+        final MemorySegment[] sealed = sealChunks(1);
+        final long last = sealed[0].byteSize() - 1;
+        sealed[0].set(ValueLayout.JAVA_BYTE, last, (byte)(sealed[0].get(ValueLayout.JAVA_BYTE, last) ^ 1));
+        final MemorySegment out = arena.allocate(1000).fill((byte)0x55);
+        assertThat(opener().open(header(0), sealed[0], out)).isFalse();
+        for (long b = 0; b < out.byteSize(); b++)
+        {
+            assertThat(out.get(ValueLayout.JAVA_BYTE, b)).as("byte %d", b).isEqualTo((byte)0x55);
         }
     }
 
