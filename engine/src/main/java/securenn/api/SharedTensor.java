@@ -37,7 +37,7 @@ public record SharedTensor(Role party, int[] shape, FixedPoint encoding, MemoryS
             throw new IllegalArgumentException("only P0 and P1 hold shares, not " + party);
         }
         shape = Tensor.checkedShape(shape);
-        final long size = Arrays.stream(shape).asLongStream().reduce(1, Math::multiplyExact);
+        final long size = Tensor.elements(shape);
         if (size > Long.MAX_VALUE / Long.BYTES || share.byteSize() != size * Long.BYTES)
         {
             throw new IllegalArgumentException("a share of shape " + Arrays.toString(shape) + " holds " + size

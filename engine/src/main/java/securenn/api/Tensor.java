@@ -15,7 +15,7 @@ public final class Tensor
     public Tensor(final int[] shape, final double[] values)
     {
         checkedShape(shape);
-        final long size = Arrays.stream(shape).asLongStream().reduce(1, Math::multiplyExact);
+        final long size = elements(shape);
         if (size != values.length)
         {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + size + " values but "
@@ -33,6 +33,12 @@ public final class Tensor
             throw new IllegalArgumentException("a tensor's dimensions must all be at least 1 but were " + Arrays.toString(shape));
         }
         return shape.clone();
+    }
+
+    /** The product of the dimensions: how many values a tensor of {@code shape} holds. */
+    static long elements(final int[] shape)
+    {
+        return Arrays.stream(shape).asLongStream().reduce(1, Math::multiplyExact);
     }
 
     /** A batch of {@code rows} rows of {@code width} values each. */

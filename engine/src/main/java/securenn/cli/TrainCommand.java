@@ -187,6 +187,9 @@ final class TrainCommand implements Callable<Integer>
     {
         EpochLoop.run(trainer, twin, verifyTwin, spec, train, test, fp, plan, startEpoch, sgd.progress, new EpochLoop.Listener()
         {
+            /** What {@link #epochTrained} wrote, for the epoch's accuracy line. */
+            private String saved = "";
+
             @Override
             public void progress(final int epoch, final int iteration, final int perEpoch, final double loss,
                 final double imagesPerSecond, final double etaSeconds, final boolean twinIdenticalSoFar)
@@ -201,8 +204,6 @@ final class TrainCommand implements Callable<Integer>
                 System.out.printf("twin check passed: secure training and the fixed-point twin agree bit for bit on "
                     + "every parameter after each of %d iterations%n", iterations);
             }
-
-            private String saved = "";
 
             @Override
             public void epochTrained(final int epoch, final TrainingEngine engineRun) throws IOException
