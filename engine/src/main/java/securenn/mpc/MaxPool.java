@@ -51,20 +51,17 @@ public final class MaxPool
         {
             // current candidates, candidate-major: cand[c·groups + g]
             int count = n;
-            MemorySegment values = holder ? Party.longs(arena, (long)n * groups) : null;
-            MemorySegment indices = holder && lanes == 2 ? Party.longs(arena, (long)n * groups) : null;
+            MemorySegment values = holder ? Party.longsForOverwrite(arena, (long)n * groups) : null;
+            MemorySegment indices = holder && lanes == 2 ? Party.longs(arena, (long)n * groups) : null; // zeroed
             if (holder)
             {
-                for (int c = 0; c < n; c++)
+                toCandidateMajor(x, values, groups, n);
+                if (indices != null)
                 {
-                    for (long g = 0; g < groups; g++)
+                    for (int c = 1; p.role() == Role.P0 && c < n; c++) // P0 holds the index c, P1 zero: a sharing of c
                     {
-                        values.setAtIndex(securenn.kernels.Ring.LONG, c * groups + g,
-                            x.getAtIndex(securenn.kernels.Ring.LONG, g * n + c));
-                        if (indices != null)
-                        {
-                            indices.setAtIndex(securenn.kernels.Ring.LONG, c * groups + g, p.role() == Role.P0 ? c : 0);
-                        }
+                        final MemorySegment block = indices.asSlice(c * groups * Long.BYTES, groups * Long.BYTES);
+                        ring.addScalar(block, c, block, groups);
                     }
                 }
             }
@@ -80,9 +77,10 @@ public final class MaxPool
                     count = next;
                     continue;
                 }
-                // left = candidates 0, 2, 4 …; right = 1, 3, 5 … (contiguous blocks after a gather)
-                final MemorySegment left = Party.longs(arena, lanes * m);
-                final MemorySegment right = Party.longs(arena, lanes * m);
+                // left = candidates 0, 2, 4 …; right = 1, 3, 5 … (contiguous blocks after a gather); every buffer of a
+                // level is written whole before it is read, so none is zeroed
+                final MemorySegment left = Party.longsForOverwrite(arena, lanes * m);
+                final MemorySegment right = Party.longsForOverwrite(arena, lanes * m);
                 for (int q = 0; q < pairs; q++)
                 {
                     copyBlock(values, 2 * q, left, q, groups);
@@ -93,15 +91,15 @@ public final class MaxPool
                         copyBlock(indices, 2 * q + 1, right, pairs + q, groups);
                     }
                 }
-                final MemorySegment diff = Party.longs(arena, lanes * m);
+                final MemorySegment diff = Party.longsForOverwrite(arena, lanes * m);
                 ring.sub(right, left, diff, lanes * m);
                 final MemorySegment beta = Party.longs(arena, m);
                 DRelu.run(p, diff, beta, m);
-                final MemorySegment chosen = Party.longs(arena, lanes * m);
+                final MemorySegment chosen = Party.longsForOverwrite(arena, lanes * m);
                 MatMul.hadamard(p, beta, diff, chosen, m, lanes);
                 ring.add(left, chosen, left, lanes * m);
-                final MemorySegment nextValues = Party.longs(arena, (long)next * groups);
-                final MemorySegment nextIndices = indices != null ? Party.longs(arena, (long)next * groups) : null;
+                final MemorySegment nextValues = Party.longsForOverwrite(arena, (long)next * groups);
+                final MemorySegment nextIndices = indices != null ? Party.longsForOverwrite(arena, (long)next * groups) : null;
                 MemorySegment.copy(left, 0, nextValues, 0, m * Long.BYTES);
                 if (indices != null)
                 {
@@ -126,6 +124,22 @@ public final class MaxPool
                 {
                     MemorySegment.copy(indices, 0, index, 0, groups * Long.BYTES);
                 }
+            }
+        }
+    }
+
+    /**
+     * out[c·groups + g] = x[g·n + c]: reads x once in order and writes n sequential streams (reading x n times with
+     * stride n, the other loop order, cost a training step of network C a tenth of its time).
+     */
+    static void toCandidateMajor(final MemorySegment x, final MemorySegment out, final long groups, final int n)
+    {
+        for (long g = 0; g < groups; g++)
+        {
+            final long from = g * n;
+            for (int c = 0; c < n; c++)
+            {
+                out.setAtIndex(securenn.kernels.Ring.LONG, c * groups + g, x.getAtIndex(securenn.kernels.Ring.LONG, from + c));
             }
         }
     }
