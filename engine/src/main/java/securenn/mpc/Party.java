@@ -120,6 +120,12 @@ public final class Party
         this.tap = tap;
     }
 
+    /** Bytes of off-heap scratch this party holds for reuse: the peak of its protocols' temporaries so far. */
+    public long scratchReservedBytes()
+    {
+        return scratch.reservedBytes();
+    }
+
     /** A frame of this party's reusable temporary memory, for one protocol call ({@link ScratchMemory}). */
     public Arena scratch()
     {

@@ -57,9 +57,11 @@ public final class BenchMain
           inference secure inference of networks A-D at batch 1 and 128 (the whitepaper's Table 7) with
                     three party processes over UDP loopback, beside the plaintext twins.
                     Writes DIR/inference.{json,md} (about 2 minutes).
-          training  one secure training iteration of networks A, B, C at batch 128, three party processes over
-                    UDP loopback, beside the whitepaper's per-iteration time. Writes DIR/training.{json,md}
-                    (about 2 minutes).
+          training  one secure training iteration of networks A, B, C at batch 128 (and of C under the hinge +
+                    momentum rule of bin/secure-train), three party processes over UDP loopback with sessions
+                    formed as train-party forms them (identities, agreed keys), AES-256-GCM links and then
+                    plaintext ones (the cost of encryption), peak RSS per party, beside the whitepaper's
+                    per-iteration time. Writes DIR/training.{json,md} (about 5 minutes).
           serve     the inference service as deployed: three `securenn serve` processes over UDP loopback and
                     a load-generating client, networks A and C at several request concurrencies.
                     Writes DIR/serve.{json,md} (about 4 minutes; --quick about 1).
@@ -84,7 +86,7 @@ public final class BenchMain
           --quick          shorter runs: a smoke test with wider error bars
           --out DIR        where reports go (default: perf-reports)
           --include REGEX  kernels only: benchmarks whose name matches, e.g. 'GemmBench'
-          --kernel-threads N protocols: threads each party's large matrix products may use (default 1).
+          --kernel-threads N protocols, training: threads each party's large matrix products may use (default 1).
           --threading MODE protocols, inference, training: the Aeron driver threading, INVOKER or SHARED (default:
                    INVOKER; SHARED for training)
         """;
@@ -141,7 +143,7 @@ public final class BenchMain
             case "transport" -> transport(out, quick);
             case "protocols" -> protocols(out, quick, threading, kernelThreads);
             case "inference" -> inference(out, quick, threading);
-            case "training" -> training(out, quick, threading);
+            case "training" -> training(out, quick, threading, kernelThreads);
             case "serve" -> serve(out, quick);
             case "encryption" -> encryption(out, quick, threading);
             case "soak" -> soak(out, quick, faults);
@@ -154,7 +156,7 @@ public final class BenchMain
                 transport(out, quick);
                 protocols(out, quick, threading, kernelThreads);
                 inference(out, quick, threading);
-                training(out, quick, threading);
+                training(out, quick, threading, kernelThreads);
                 serve(out, quick);
                 encryption(out, quick, threading);
                 compare(out);
@@ -226,12 +228,20 @@ public final class BenchMain
         wrote(out, "inference");
     }
 
-    private static void training(final Path out, final boolean quick, final String threading) throws Exception
+    private static void training(final Path out, final boolean quick, final String threading, final int kernelThreads)
+        throws Exception
     {
         progress("training");
-        final List<Map<String, Object>> rows = new ProtocolBench(quick, threading, "training").run(); // SHARED by default (Suite)
+        // sessions as train-party forms them (agreed keys); SHARED driver threading by default (Suite)
+        final ProtocolBench encrypted = new ProtocolBench(quick, threading, "training", true).kernelThreads(kernelThreads);
+        final List<Map<String, Object>> rows = encrypted.run();
+        final List<Map<String, Object>> plain = new ProtocolBench(quick, threading, "training", false).kernelThreads(kernelThreads).run();
+        for (int i = 0; i < rows.size(); i++)
+        {
+            rows.get(i).put("plaintextLinksMs", plain.get(i).get("medianMs"));
+        }
         PlaintextTwins.addTrainingTo(rows, quick);
-        new TrainingReport(MachineInfo.current(), rows).write(out);
+        new TrainingReport(MachineInfo.current(), rows, encrypted.memory()).write(out);
         wrote(out, "training");
     }
 

@@ -25,7 +25,8 @@ public final class PlaintextTwins
         for (final Map<String, Object> row : rows)
         {
             final String name = ((String)row.get("protocol")).substring("Network ".length());
-            final int batch = Integer.parseInt(((String)row.get("dims")).substring("batch ".length()));
+            final int batch = InferenceCases.batchOf((String)row.get("dims"));
+            final securenn.nn.Sgd rule = InferenceCases.trainingRule((String)row.get("dims"));
             final NetworkSpec spec = NetworkSpec.builtIn(name);
             final Model model = Model.random(spec, 1);
             final double[] x = new double[batch * spec.input().size()];
@@ -52,7 +53,8 @@ public final class PlaintextTwins
         for (final Map<String, Object> row : rows)
         {
             final String name = ((String)row.get("protocol")).substring("Training ".length());
-            final int batch = Integer.parseInt(((String)row.get("dims")).substring("batch ".length()));
+            final int batch = InferenceCases.batchOf((String)row.get("dims"));
+            final securenn.nn.Sgd rule = InferenceCases.trainingRule((String)row.get("dims"));
             final NetworkSpec spec = NetworkSpec.builtIn(name);
             final Model model = Model.random(spec, 1);
             try (Arena arena = Arena.ofConfined())
@@ -67,8 +69,9 @@ public final class PlaintextTwins
                     labels.setAtIndex(securenn.kernels.Ring.LONG, (long)s * spec.output().size() + s % spec.output().size(), 1 << 13);
                 }
                 final PlainRingBackend backend = new PlainRingBackend(Kernels.best());
+                final MemorySegment[] velocity = rule.velocity(spec, true, arena);
                 row.put("fixedPointTwinMs", median(quick ? 2 : 5,
-                    () -> securenn.nn.RingTrainer.step(backend, spec, params, in, labels, batch, 13, 14)));
+                    () -> securenn.nn.RingTrainer.step(backend, spec, params, in, labels, batch, 13, 14, rule, velocity)));
             }
         }
     }

@@ -2,15 +2,11 @@ package securenn.bench.protocols;
 
 import io.aeron.driver.ThreadingMode;
 import securenn.bench.ChildJvm;
-import securenn.kernels.Kernels;
-import securenn.mpc.Party;
-import securenn.mpc.Randomness;
 import securenn.mpc.Role;
-import securenn.transport.EmbeddedDriver;
-import securenn.transport.PartyTransport;
 import securenn.transport.TransportConfig;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +29,7 @@ public final class ProtocolBench
 
     private final boolean encrypt;
     private String idle = "default";
+    private final List<Map<String, Object>> memory = new ArrayList<>();
     private int kernelThreads = 1;
 
     /** @param suite "protocols" (Table 8) or "inference" (Table 7), "training", "encryption"; links in plaintext */
@@ -73,6 +70,15 @@ public final class ProtocolBench
         return this;
     }
 
+    /**
+     * After {@link #run}: each party's memory after all cases (peak RSS over the process's life, Java heap committed,
+     * off-heap scratch held), P0 first; see {@link PeakRss}.
+     */
+    public List<Map<String, Object>> memory()
+    {
+        return memory;
+    }
+
     public String threading()
     {
         return threading;
@@ -85,24 +91,23 @@ public final class ProtocolBench
         final List<CompletableFuture<String>> outputs = new ArrayList<>();
         try
         {
+            final Path cluster = suite.agreedKeys ? BenchSession.prepareAgreed(base, threadingMode(), partyIdle(), kernelThreads) : null;
             for (final int p : new int[]{1, 2})
             {
-                final Process child = child(p, base);
+                final Process child = child(p, base, cluster);
                 children.add(child);
                 outputs.add(CompletableFuture.supplyAsync(() -> ChildJvm.output(child)));
             }
             final List<ProtocolRunner.Measured> mine;
-            try (EmbeddedDriver driver = EmbeddedDriver.start(config(base, threading, idle, suite));
-                PartyTransport transport = PartyTransport.open(0, driver);
+            try (BenchSession session = join(Role.P0, base, threading, idle, suite, encrypt, kernelThreads, cluster);
                 Arena arena = Arena.ofConfined())
             {
-                transport.awaitConnected();
-                BenchLinkKeys.secureIf(encrypt, transport);
-                final Party party = new Party(Role.P0, transport, Randomness.seededForTwinChecks(Role.P0, SEED), Kernels.best());
-                party.kernelThreads(kernelThreads);
-                mine = new ProtocolRunner(party, quick, suite.passes, arena).runAll(suite.cases());
+                mine = new ProtocolRunner(session.party(), quick, suite.passes, arena).runAll(suite.cases());
+                memory.clear();
+                memory.add(PeakRss.of(session.party()).toMap("P0"));
             }
             final long[][] childBytes = new long[2][mine.size()];
+
             for (int c = 0; c < 2; c++)
             {
                 final String out = outputs.get(c).get(120, TimeUnit.SECONDS);
@@ -112,6 +117,10 @@ public final class ProtocolBench
                     {
                         final String[] f = line.split(" ");
                         childBytes[c][Integer.parseInt(f[1])] = Long.parseLong(f[2]);
+                    }
+                    else if (line.startsWith("MEMORY "))
+                    {
+                        memory.add(PeakRss.parse(line).toMap("P" + (c + 1)));
                     }
                     else if (line.startsWith("FAILED"))
                     {
@@ -133,6 +142,9 @@ public final class ProtocolBench
                 row.put("maxMs", m.maxMs());
                 row.put("rounds", m.rounds());
                 row.put("bytes", m.bytesSent() + childBytes[0][i] + childBytes[1][i]);
+                row.put("kernelThreads", kernelThreads);
+                row.put("links", suite.agreedKeys ? (encrypt ? "agreed keys, AES-256-GCM" : "agreed keys, plaintext")
+                    : (encrypt ? "seeded keys, AES-256-GCM" : "seeded keys, plaintext"));
                 if (c.plain() != null)
                 {
                     row.put("plaintextMs", plaintextMs(c.plain()));
@@ -160,9 +172,30 @@ public final class ProtocolBench
         }
     }
 
-    private Process child(final int party, final int base) throws IOException
+    private Process child(final int party, final int base, final Path cluster) throws IOException
     {
         return ChildJvm.start(ProtocolBenchPeer.class, Integer.toString(party), Integer.toString(base), Boolean.toString(quick),
-            threading, suite.name(), Boolean.toString(encrypt), idle, Integer.toString(kernelThreads));
+            threading, suite.name(), Boolean.toString(encrypt), idle, Integer.toString(kernelThreads),
+            cluster == null ? "-" : cluster.toString());
+    }
+
+    /** The session of one benchmark process: agreed from {@code cluster} where the suite wants it, else seeded. */
+    static BenchSession join(final Role role, final int base, final String threading, final String idle, final Suite suite,
+        final boolean encrypt, final int kernelThreads, final Path cluster) throws IOException
+    {
+        return cluster != null ? BenchSession.agreed(role, cluster, encrypt)
+            : BenchSession.seeded(role, config(base, threading, idle, suite), encrypt, kernelThreads);
+    }
+
+    /** The Aeron threading the parties run (the command line's, else the suite's, else the transport's INVOKER). */
+    private String threadingMode()
+    {
+        final String mode = threading.equals("default") ? suite.defaultThreading : threading;
+        return mode == null ? "INVOKER" : mode;
+    }
+
+    private String partyIdle()
+    {
+        return idle.equals("default") ? suite.partyIdle : idle;
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
  * steps, and batch-128 inference for the cost of link encryption. */
 enum Suite
 {
-    PROTOCOLS(2, "yield", null), INFERENCE(1, "yield", null), TRAINING(1, "backoff", "SHARED"), ENCRYPTION(1, "yield", null);
+    PROTOCOLS(2, "yield", null, false), INFERENCE(1, "yield", null, false), TRAINING(1, "backoff", "SHARED", true),
+    ENCRYPTION(1, "yield", null, false);
 
     /** Measurement passes; only the last is reported (earlier ones let background compilation settle). */
     final int passes;
@@ -25,8 +26,16 @@ enum Suite
      */
     final String defaultThreading;
 
-    Suite(final int passes, final String partyIdle, final String defaultThreading)
+    /**
+     * Whether the parties form their session as deployed (cluster config, identities, X25519 agreement, HKDF'd stream
+     * keys: {@link BenchSession#agreed}) rather than with seeded keys: training steps are priced as {@code train-party}
+     * runs them.
+     */
+    final boolean agreedKeys;
+
+    Suite(final int passes, final String partyIdle, final String defaultThreading, final boolean agreedKeys)
     {
+        this.agreedKeys = agreedKeys;
         this.passes = passes;
         this.partyIdle = partyIdle;
         this.defaultThreading = defaultThreading;
