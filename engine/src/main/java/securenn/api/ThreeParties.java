@@ -1,6 +1,14 @@
 package securenn.api;
 
+import securenn.data.Mnist;
 import securenn.mpc.LocalSession;
+import securenn.mpc.Randomness;
+import securenn.mpc.SecretSplitter;
+import securenn.nn.ModelFile;
+import securenn.train.EpochLoop;
+import securenn.train.SecureTraining;
+import securenn.train.TrainingEngine;
+import securenn.train.TrainingPlan;
 import securenn.mpc.Role;
 import securenn.nn.NetworkSpec;
 import securenn.nn.SecureInference;
@@ -69,6 +77,61 @@ public final class ThreeParties implements AutoCloseable
         final int[] shape = {n, out};
         return new SharedTensor[]{new SharedTensor(Role.P0, shape, model.encoding(), outs.get(0)),
             new SharedTensor(Role.P1, shape, model.encoding(), outs.get(1))};
+    }
+
+    /** What {@link #train} tells its caller after each epoch. */
+    @FunctionalInterface
+    public interface EpochReport
+    {
+        /**
+         * @param epoch        1, 2, ...
+         * @param testAccuracy fraction of the test set classified correctly by secure inference, opened to the caller
+         *                     only; NaN when no test set was given
+         */
+        void epochEnd(int epoch, double testAccuracy);
+    }
+
+    /**
+     * Secure training (the whitepaper's Appendix B.1, with the rule {@code options} names): P0 and P1 hold shares of
+     * the model and of every batch, which the caller, as data owner, splits with fresh randomness; P2 helps. After each
+     * epoch the model is measured by secure inference of {@code test} (null: not measured), and only the caller sees
+     * the accuracy. The parties run in a session of their own with fresh keys (waiting parties park: steps are long).
+     *
+     * @return the trained model's shares (as P0 and P1 hold them, under a new model id); {@code initial} is unchanged
+     */
+    public ModelShares train(final ModelShares initial, final Mnist train, final Mnist test, final TrainingOptions options,
+        final EpochReport report) throws java.io.IOException
+    {
+        final TrainingPlan plan = options.plan();
+        plan.requireShiftsFit(initial.encoding().fractionBits());
+        final Arena arena = Arena.ofAuto();
+        final ModelFile.SharedModel[] start = initial.both();
+        for (int i = 0; i < start.length; i++)
+        {
+            final MemorySegment[] params = new MemorySegment[start[i].params().length];
+            for (int t = 0; t < params.length; t++)
+            {
+                params[t] = arena.allocate(start[i].params()[t].byteSize(), 64).copyFrom(start[i].params()[t]);
+            }
+            start[i] = new ModelFile.SharedModel(start[i].spec(), start[i].party(), start[i].fractionBits(),
+                start[i].modelId(), params);
+        }
+        try (SecureTraining trainer = new SecureTraining(start, Randomness.freshSession(), plan.rule()))
+        {
+            EpochLoop.run(trainer, null, 0, initial.network(), train, test, initial.encoding(), plan, 1, Integer.MAX_VALUE,
+                new EpochLoop.Listener()
+                {
+                    @Override
+                    public void epochEnd(final int epoch, final double testAccuracy, final TrainingEngine t)
+                    {
+                        if (report != null)
+                        {
+                            report.epochEnd(epoch, testAccuracy);
+                        }
+                    }
+                });
+            return new ModelShares(trainer.shares(arena, SecretSplitter.fresh()));
+        }
     }
 
     /**

@@ -9,7 +9,8 @@
  *   <li>{@link securenn.api.SharedTensor}: one party's additive share of a tensor over Z_2^64, carrying its shape
  *       and its fixed-point encoding; {@link securenn.api.SharedTensor#split} and
  *       {@link securenn.api.SharedTensor#reconstruct} are the client's two steps.</li>
- *   <li>{@link securenn.api.ThreeParties}: P0, P1 and P2 in this JVM over Aeron IPC, with fresh session keys.</li>
+ *   <li>{@link securenn.api.ThreeParties}: P0, P1 and P2 in this JVM over Aeron IPC, with fresh session keys:
+ *       secure inference, and secure training under {@link securenn.api.TrainingOptions}.</li>
  * </ul>
  *
  * <p><b>Threat model of this package.</b> Splits use fresh randomness ({@link java.security.SecureRandom}-seeded

@@ -46,7 +46,10 @@ public final class EpochLoop
         {
         }
 
-        /** At the end of each epoch (numbered from 1 within this run) with its test accuracy in [0, 1]. */
+        /**
+         * At the end of each epoch (numbered from 1 within this run) with its test accuracy in [0, 1] (NaN when the
+         * loop was given no test set).
+         */
         default void epochEnd(final int epoch, final double testAccuracy, final TrainingEngine trainer) throws IOException
         {
         }
@@ -61,6 +64,7 @@ public final class EpochLoop
      * rate schedule (a resumed run); returns the iterations run.
      *
      * @param twin       null, or an engine that takes the same steps for the first {@code verifyTwin} iterations
+     * @param test       the test set measured after each epoch, or null for none
      * @param progressEvery report every this many iterations (at least 1)
      */
     public static long run(final TrainingEngine trainer, final TrainingEngine twin, final int verifyTwin,
@@ -115,7 +119,7 @@ public final class EpochLoop
                 }
             }
             listener.epochTrained(epoch, trainer);
-            listener.epochEnd(epoch, trainer.accuracy(test, client), trainer);
+            listener.epochEnd(epoch, test == null ? Double.NaN : trainer.accuracy(test, client), trainer);
         }
         return iterations;
     }
