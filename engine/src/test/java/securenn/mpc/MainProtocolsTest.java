@@ -148,17 +148,21 @@ class MainProtocolsTest extends ProtocolTestBase
         {
             final long seed = 24 + poolSize;
             final SplittableRandom rnd = new SplittableRandom(seed);
-            final int groups = 100_000 / poolSize;
+            final int groups = 300_000 / poolSize; // level buffers over ScratchMemory.SMALL: served unzeroed from blocks
             final long[] values = new long[groups * poolSize];
             for (int i = 0; i < values.length; i++)
             {
                 values[i] = rnd.nextInt(4) == 0 ? rnd.nextInt(3) - 1 : rnd.nextLong() >> 3; // many ties near 0
             }
             final SharedInput x = SharedInput.of(arena, values, rnd);
+            final SharedInput dirt = SharedInput.of(arena, rnd.longs(values.length).toArray(), rnd);
             final List<MemorySegment[]> outs = session.run(p ->
             {
                 final MemorySegment max = p.role().holdsShares() ? longs(groups) : null;
                 final MemorySegment idx = p.role().holdsShares() ? longs(groups) : null;
+                // a first call leaves other shares in the scratch blocks: the checked one must not read any of them
+                MaxPool.run(p, dirt.of(p), p.role().holdsShares() ? longs(groups) : null,
+                    p.role().holdsShares() ? longs(groups) : null, groups, poolSize);
                 MaxPool.run(p, x.of(p), max, idx, groups, poolSize);
                 return new MemorySegment[]{max, idx};
             });
@@ -189,7 +193,7 @@ class MainProtocolsTest extends ProtocolTestBase
         {
             final long seed = 40 + poolSize;
             final SplittableRandom rnd = new SplittableRandom(seed);
-            final int groups = 100_000 / poolSize;
+            final int groups = 300_000 / poolSize; // level buffers over ScratchMemory.SMALL: served unzeroed from blocks
             final long[] index = new long[groups];
             for (int g = 0; g < groups; g++)
             {
