@@ -15,7 +15,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Mod-2^64 GEMM at the shapes networks A–D use: the scalar triple loop beside the vector kernel on 1 and 2 threads.
+ * Mod-2^64 GEMM at the shapes networks A–D use: the scalar triple loop beside the vector kernel on 1 and 2 threads,
+ * and both vector micro-kernels forced (64-bit lane multiply, 32-bit halves) on 1 thread: what the choice is made from.
  * Shapes are m×k·k×n; 73728×25·25×20 is network B's first convolution as im2col at batch 128 (row-major).
  */
 @State(Scope.Benchmark)
@@ -24,7 +25,8 @@ public class GemmBench
     @Param({"128x784x128", "128x128x128", "128x800x500", "8192x500x50", "73728x25x20", "1x784x128", "1024x1024x1024"})
     public String shape;
 
-    @Param({"scalar", "vector-1t", "vector-2t"})
+    /** vector: this CPU's choice ({@code Kernels.vector()}); lanes64/halves32: the micro-kernel forced, 1 thread. */
+    @Param({"scalar", "vector-1t", "vector-2t", "lanes64-1t", "halves32-1t"})
     public String impl;
 
     private Arena arena;
@@ -44,7 +46,13 @@ public class GemmBench
         m = dims[0];
         k = dims[1];
         n = dims[2];
-        gemm = impl.equals("scalar") ? Kernels.scalar().gemm() : Kernels.vector().gemm();
+        gemm = switch (impl)
+        {
+            case "scalar" -> Kernels.scalar().gemm();
+            case "lanes64-1t" -> Kernels.vectorGemm(true);
+            case "halves32-1t" -> Kernels.vectorGemm(false);
+            default -> Kernels.vector().gemm();
+        };
         threads = impl.endsWith("2t") ? 2 : 1;
         arena = Arena.ofShared();
         a = BenchData.random(arena, (long)m * k, 1);

@@ -54,6 +54,17 @@ final class CpuFeatures
         return vmOption("UseAVX").map(v -> Integer.parseInt(v) >= 3).orElse(true);
     }
 
+    /**
+     * Whether {@code vpmullq} is also fast enough to beat 32-bit halves in GEMM: not on Intel, whose AVX-512 cores
+     * (Skylake-SP to Sapphire Rapids) decode it into 3 µops, one vector per 1.5 cycles; there {@link Mul32Gemm}'s
+     * kernel ran 5–80% faster for k ≥ 50 (2-core Intel Xeon, 2026-12-02; see {@link VectorGemm}). AMD's Zen 4 and
+     * Zen 5 keep it (the Zen 5 reports were measured with it).
+     */
+    static boolean fastLaneMultiply64()
+    {
+        return laneMultiply64() && !field("vendor_id").equals("GenuineIntel");
+    }
+
     /** Whether the JVM emits BMI2 instructions ({@code -XX:-UseBMI2Instructions} turns them off). */
     private static boolean bmi2Enabled()
     {

@@ -25,8 +25,15 @@ import java.util.concurrent.CompletableFuture;
  * as one image through a fully-connected layer) skip packing and stream B's rows directly.
  *
  * <p>On CPUs without a lane-wise 64-bit multiply ({@link CpuFeatures#laneMultiply64}: no AVX-512 DQ) the packed
- * products use {@link Mul32Gemm}'s 2×2-vector kernel of 32-bit multiplies instead; the choice is made once, at
- * construction, and named by {@link #choices()}. Thin products keep {@code LongVector.mul} on every CPU.
+ * products use {@link Mul32Gemm}'s 2×2-vector kernel of 32-bit multiplies instead. Where {@code vpmullq} exists but
+ * is slow ({@link CpuFeatures#fastLaneMultiply64}: Intel) the 32-bit kernel also runs every product with
+ * k ≥ {@link #HALVES_FROM_K}, and {@code vpmullq} the shallower ones, whose tiles cannot amortise the 32-bit kernel's
+ * per-tile cross-term work. A throwaway probe on a 2-core Intel Xeon (AVX-512, 2026-12-02; one JVM per kernel,
+ * ms per product, best of 4 s, vpmullq / 32-bit halves), with the project's JVM flags (ParallelGC): 128×800×500
+ * 14.6 / 13.9 and 14.5 / 13.5, 8192×500×50 78 / 52 and 71 / 65; with the default GC: 128×800×500 21.8 / 13.4 and
+ * 18.4 / 10.9, 8192×500×50 101 / 70 and 89 / 49, 500×50×8192 94 / 52 and 66 / 41, but 73728×25×20 10.2 / 20.3 and
+ * 10.4 / 20.8. The JMH means of `bin/bench kernels --quick` on that noisy host did not separate them. The policy is
+ * fixed at construction and named by {@link #choices()}; thin products keep {@code LongVector.mul} on every CPU.
  */
 final class VectorGemm implements Gemm
 {
@@ -41,26 +48,45 @@ final class VectorGemm implements Gemm
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** Whether the packed products use {@code LongVector.mul} (true) or {@link Mul32Gemm}'s 32-bit kernel. */
+    /** Where {@code vpmullq} is slow, the depth from which the 32-bit kernel runs the packed products. */
+    static final int HALVES_FROM_K = 32;
+
+    /** Whether this CPU has {@code vpmullq} at all (else every packed product takes the 32-bit kernel). */
     private final boolean laneMultiply64;
 
-    /** The kernel for this CPU: {@code LongVector.mul} only where it is one instruction. */
+    /** Packed products with k at least this take {@link Mul32Gemm}'s kernel: 0 always, MAX_VALUE never. */
+    private final int halvesFromK;
+
+    /** The kernels for this CPU: {@code LongVector.mul} only where it is one fast instruction (see the class comment). */
     VectorGemm()
     {
-        this(CpuFeatures.laneMultiply64());
+        this(CpuFeatures.laneMultiply64(), !CpuFeatures.laneMultiply64() ? 0
+            : CpuFeatures.fastLaneMultiply64() ? Integer.MAX_VALUE : HALVES_FROM_K);
     }
 
     /** With the micro-kernel forced (tests run both on every CPU: they must agree with the scalar twin). */
     VectorGemm(final boolean laneMultiply64)
     {
+        this(laneMultiply64, laneMultiply64 ? Integer.MAX_VALUE : 0);
+    }
+
+    private VectorGemm(final boolean laneMultiply64, final int halvesFromK)
+    {
         this.laneMultiply64 = laneMultiply64;
+        this.halvesFromK = halvesFromK;
     }
 
     @Override
     public String choices()
     {
-        return "GEMM multiplies with " + (laneMultiply64 ? "64-bit lanes (vpmullq)"
-            : "32-bit halves (vpmuludq + vpmulld; no vpmullq on this CPU: LongVector.mul would be emulated)");
+        if (!laneMultiply64)
+        {
+            return "GEMM multiplies with 32-bit halves (vpmuludq + vpmulld; no vpmullq on this CPU: LongVector.mul would "
+                + "be emulated)";
+        }
+        return halvesFromK == Integer.MAX_VALUE ? "GEMM multiplies with 64-bit lanes (vpmullq)"
+            : "GEMM multiplies with 32-bit halves (vpmuludq + vpmulld) for k >= " + halvesFromK
+                + ", 64-bit lanes (vpmullq) below (vpmullq is 3 µops on this CPU)";
     }
 
     @Override
@@ -115,7 +141,7 @@ final class VectorGemm implements Gemm
             addInto(c, product, (long)m * n);
             return;
         }
-        final boolean mul32 = !laneMultiply64;
+        final boolean mul32 = k >= halvesFromK;
         final int nr = mul32 ? Mul32Gemm.NR : NR;
         final int panels = (n + nr - 1) / nr;
         final Scratch scratch = SCRATCH.get();
