@@ -105,17 +105,8 @@ public final class ThreeParties implements AutoCloseable
         final TrainingPlan plan = options.plan();
         plan.requireShiftsFit(initial.encoding().fractionBits());
         final Arena arena = Arena.ofAuto();
-        final ModelFile.SharedModel[] start = initial.both();
-        for (int i = 0; i < start.length; i++)
-        {
-            final MemorySegment[] params = new MemorySegment[start[i].params().length];
-            for (int t = 0; t < params.length; t++)
-            {
-                params[t] = arena.allocate(start[i].params()[t].byteSize(), 64).copyFrom(start[i].params()[t]);
-            }
-            start[i] = new ModelFile.SharedModel(start[i].spec(), start[i].party(), start[i].fractionBits(),
-                start[i].modelId(), params);
-        }
+        final ModelFile.SharedModel[] both = initial.both();
+        final ModelFile.SharedModel[] start = {both[0].copy(arena), both[1].copy(arena)};
         try (SecureTraining trainer = new SecureTraining(start, Randomness.freshSession(), plan.rule()))
         {
             EpochLoop.run(trainer, null, 0, initial.network(), train, test, initial.encoding(), plan, 1, Integer.MAX_VALUE,

@@ -40,12 +40,6 @@ public record TrainingOptions(int epochs, int batch, int rateShift, int rateHalv
         return new TrainingOptions(epochs, 128, 7, 5, OutputLoss.HINGE, 3, 1);
     }
 
-    /** These options with another batch size. */
-    public TrainingOptions withBatch(final int newBatch)
-    {
-        return new TrainingOptions(epochs, newBatch, rateShift, rateHalving, loss, momentumShift, batchOrderSeed);
-    }
-
     TrainingPlan plan()
     {
         return plan(epochs, batch, rateShift, rateHalving, loss, momentumShift, batchOrderSeed);

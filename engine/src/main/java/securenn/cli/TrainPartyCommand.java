@@ -153,11 +153,6 @@ final class TrainPartyCommand implements Callable<Integer>
             throw new IllegalStateException("the checkpoint after iteration " + start + " belongs to another model (id "
                 + from.modelId().substring(0, 12) + ", --shares " + initial.modelId().substring(0, 12) + ")");
         }
-        final MemorySegment[] out = new MemorySegment[from.params().length];
-        for (int i = 0; i < out.length; i++)
-        {
-            out[i] = arena.allocate(from.params()[i].byteSize(), 64).copyFrom(from.params()[i]);
-        }
-        return out;
+        return from.copy(arena).params();
     }
 }

@@ -55,6 +55,16 @@ public final class ModelFile
     /** One server's shares of a model, ready for secure inference. */
     public record SharedModel(NetworkSpec spec, Role party, int fractionBits, String modelId, MemorySegment[] params)
     {
+        /** The same shares in memory of {@code arena}'s own: training the copy leaves these untouched. */
+        public SharedModel copy(final Arena arena)
+        {
+            final MemorySegment[] own = new MemorySegment[params.length];
+            for (int t = 0; t < own.length; t++)
+            {
+                own[t] = arena.allocate(params[t].byteSize(), 64).copyFrom(params[t]);
+            }
+            return new SharedModel(spec, party, fractionBits, modelId, own);
+        }
     }
 
     private ModelFile()

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -51,9 +52,21 @@ public final class ProtocolBench
     static TransportConfig config(final int basePort, final String threading, final String idle, final Suite suite)
     {
         final TransportConfig c = TransportConfig.udpLoopback(basePort).connectTimeout(60, TimeUnit.SECONDS)
-            .messageTimeout(60, TimeUnit.SECONDS).partyIdle(idle.equals("default") ? suite.partyIdle : idle);
-        final String mode = threading.equals("default") ? suite.defaultThreading : threading;
+            .messageTimeout(60, TimeUnit.SECONDS).partyIdle(partyIdle(idle, suite));
+        final String mode = threadingMode(threading, suite);
         return mode == null ? c : c.threadingMode(ThreadingMode.valueOf(mode));
+    }
+
+    /** The parties' idle strategy: the command line's, else the suite's. */
+    private static String partyIdle(final String idle, final Suite suite)
+    {
+        return idle.equals("default") ? suite.partyIdle : idle;
+    }
+
+    /** The Aeron threading: the command line's, else the suite's; null for the transport's own default. */
+    private static String threadingMode(final String threading, final Suite suite)
+    {
+        return threading.equals("default") ? suite.defaultThreading : threading;
     }
 
     /** Threads each party's large matrix products may use ({@code session.kernel-threads} of a cluster config). */
@@ -91,7 +104,8 @@ public final class ProtocolBench
         final List<CompletableFuture<String>> outputs = new ArrayList<>();
         try
         {
-            final Path cluster = suite.agreedKeys ? BenchSession.prepareAgreed(base, threadingMode(), partyIdle(), kernelThreads) : null;
+            final Path cluster = suite.agreedKeys ? BenchSession.prepareAgreed(base,
+                Objects.requireNonNullElse(threadingMode(threading, suite), "INVOKER"), partyIdle(idle, suite), kernelThreads) : null;
             for (final int p : new int[]{1, 2})
             {
                 final Process child = child(p, base, cluster);
@@ -187,15 +201,4 @@ public final class ProtocolBench
             : BenchSession.seeded(role, config(base, threading, idle, suite), encrypt, kernelThreads);
     }
 
-    /** The Aeron threading the parties run (the command line's, else the suite's, else the transport's INVOKER). */
-    private String threadingMode()
-    {
-        final String mode = threading.equals("default") ? suite.defaultThreading : threading;
-        return mode == null ? "INVOKER" : mode;
-    }
-
-    private String partyIdle()
-    {
-        return idle.equals("default") ? suite.partyIdle : idle;
-    }
 }

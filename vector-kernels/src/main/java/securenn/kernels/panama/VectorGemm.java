@@ -51,35 +51,33 @@ final class VectorGemm implements Gemm
     /** Where {@code vpmullq} is slow, the depth from which the 32-bit kernel runs the packed products. */
     static final int HALVES_FROM_K = 32;
 
-    /** Whether this CPU has {@code vpmullq} at all (else every packed product takes the 32-bit kernel). */
-    private final boolean laneMultiply64;
-
-    /** Packed products with k at least this take {@link Mul32Gemm}'s kernel: 0 always, MAX_VALUE never. */
+    /**
+     * Packed products with k at least this take {@link Mul32Gemm}'s kernel: 0 always (no {@code vpmullq} on this CPU),
+     * MAX_VALUE never.
+     */
     private final int halvesFromK;
 
     /** The kernels for this CPU: {@code LongVector.mul} only where it is one fast instruction (see the class comment). */
     VectorGemm()
     {
-        this(CpuFeatures.laneMultiply64(), !CpuFeatures.laneMultiply64() ? 0
-            : CpuFeatures.fastLaneMultiply64() ? Integer.MAX_VALUE : HALVES_FROM_K);
+        this(!CpuFeatures.laneMultiply64() ? 0 : CpuFeatures.fastLaneMultiply64() ? Integer.MAX_VALUE : HALVES_FROM_K);
     }
 
     /** With the micro-kernel forced (tests run both on every CPU: they must agree with the scalar twin). */
     VectorGemm(final boolean laneMultiply64)
     {
-        this(laneMultiply64, laneMultiply64 ? Integer.MAX_VALUE : 0);
+        this(laneMultiply64 ? Integer.MAX_VALUE : 0);
     }
 
-    private VectorGemm(final boolean laneMultiply64, final int halvesFromK)
+    private VectorGemm(final int halvesFromK)
     {
-        this.laneMultiply64 = laneMultiply64;
         this.halvesFromK = halvesFromK;
     }
 
     @Override
     public String choices()
     {
-        if (!laneMultiply64)
+        if (halvesFromK == 0)
         {
             return "GEMM multiplies with 32-bit halves (vpmuludq + vpmulld; no vpmullq on this CPU: LongVector.mul would "
                 + "be emulated)";
